@@ -32,7 +32,8 @@ class LineFormatter final : public spdlog::formatter {
   explicit LineFormatter(Format format) : format_(format) {}
 
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
-    const std::string_view level = spdlog::level::to_string_view(msg.level);
+    const auto lv = spdlog::level::to_string_view(msg.level);
+    const std::string_view level(lv.data(), lv.size());
     const std::string_view rid = t_request_id.empty() ? std::string_view("-") : t_request_id;
     const std::string_view text(msg.payload.data(), msg.payload.size());
     std::string line;

@@ -1,0 +1,328 @@
+#include "daemon/services.h"
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/security/auth_context.h>
+
+#include <deque>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/ids.h"
+#include "common/logging.h"
+#include "daemon/grpc_status.h"
+#include "daemon/request_validation.h"
+
+namespace gw::daemon {
+
+namespace v1 = ::gateway::v1;
+
+StatusOr<Principal> Authenticate(const grpc::CallbackServerContext& ctx, DaemonState& state,
+                                 const ConfigSnapshot& snap) {
+  const auto& md = ctx.client_metadata();
+  if (auto it = md.find("authorization"); it != md.end()) {
+    std::string_view v(it->second.data(), it->second.size());
+    if (v.substr(0, 7) != "Bearer ") {
+      return absl::UnauthenticatedError(
+          "authorization metadata must be 'Bearer <token>' with a token from identity.tokens");
+    }
+    v.remove_prefix(7);
+    return snap.identity.FromToken(v);
+  }
+  if (auto cred = state.peers().Lookup(ctx.peer()); cred.has_value()) {
+    return snap.identity.FromPeer(*cred);
+  }
+  const auto auth = ctx.auth_context();
+  if (auth != nullptr && auth->IsPeerAuthenticated()) {
+    const bool want_san = snap.config.identity.mtls_principal_from == "san";
+    const char* prop = want_san ? "x509_subject_alternative_name" : "x509_common_name";
+    const auto values = auth->FindPropertyValues(prop);
+    if (!values.empty()) {
+      return snap.identity.FromCertificate(std::string(values.front().data(), values.front().size()));
+    }
+    return absl::UnauthenticatedError(absl::StrCat(
+        "client certificate has no ", want_san ? "subject alternative name" : "common name",
+        " to name the principal (identity.mtls_principal_from)"));
+  }
+  return absl::UnauthenticatedError(
+      "no identity: connect over the Unix socket, present a client certificate (mTLS), or send "
+      "'authorization: Bearer <token>' with a configured token");
+}
+
+namespace {
+
+// Finishes a unary reactor with a status.
+grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* ctx, const Status& s) {
+  auto* r = ctx->DefaultReactor();
+  r->Finish(ToGrpcStatus(s));
+  return r;
+}
+
+std::string PeerForLog(const Principal& p) { return p.Display(); }
+
+// The message for requests that need the routing pipeline, which this build does not have.
+constexpr char kNoPipeline[] =
+    "no route available: this gatewayd has no routing pipeline yet (the classifier/router and "
+    "local generation are not part of this build); the request was not sent anywhere";
+
+// A Chat stream. Holds the principal's stream slot until gRPC is done with it.
+class ChatReactor final : public grpc::ServerWriteReactor<v1::ChatEvent> {
+ public:
+  ChatReactor(grpc::CallbackServerContext* ctx, const v1::ChatRequest* req, DaemonState& state)
+      : state_(state), request_id_(NewRequestId()) {
+    state_.CountRequest();
+    ctx->AddInitialMetadata("x-request-id", request_id_.str());
+    const auto snap = state_.snapshot();
+    auto principal = Authenticate(*ctx, state_, *snap);
+    if (!principal.ok()) {
+      End(principal.status());
+      return;
+    }
+    auto slot = state_.AcquireStream(principal->Display(),
+                                     snap->config.limits.max_concurrent_streams_per_principal);
+    if (!slot.ok()) {
+      End(slot.status(), principal->Display());
+      return;
+    }
+    slot_ = std::move(*slot);
+    auto valid = ValidateChatRequest(*req, snap->config.limits, snap->config.policy.data_classes);
+    if (!valid.ok()) {
+      End(valid.status(), principal->Display());
+      return;
+    }
+    log::Info(request_id_.str(), "chat from {}: {} messages, {} prompt bytes",
+              principal->Display(), req->messages_size(), valid->prompt_bytes);
+    End(absl::UnavailableError(kNoPipeline), principal->Display());
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void End(const Status& s, const std::string& who = "-") {
+    if (!s.ok()) {
+      log::Info(request_id_.str(), "chat from {} ended: {}", who, s.ToString());
+    }
+    Finish(ToGrpcStatus(s));
+  }
+
+  DaemonState& state_;
+  const RequestId request_id_;
+  StreamSlot slot_;
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<v1::ChatEvent>* GatewayServiceImpl::Chat(grpc::CallbackServerContext* ctx,
+                                                                  const v1::ChatRequest* req) {
+  return new ChatReactor(ctx, req, state_);
+}
+
+grpc::ServerUnaryReactor* GatewayServiceImpl::Explain(grpc::CallbackServerContext* ctx,
+                                                      const v1::ChatRequest* req,
+                                                      v1::RouteDecision* resp) {
+  state_.CountRequest();
+  const RequestId rid = NewRequestId();
+  ctx->AddInitialMetadata("x-request-id", rid.str());
+  const auto snap = state_.snapshot();
+  auto principal = Authenticate(*ctx, state_, *snap);
+  if (!principal.ok()) return FinishUnary(ctx, principal.status());
+  auto valid = ValidateChatRequest(*req, snap->config.limits, snap->config.policy.data_classes);
+  if (!valid.ok()) {
+    log::Info(rid.str(), "explain from {} rejected: {}", PeerForLog(*principal),
+              valid.status().ToString());
+    return FinishUnary(ctx, valid.status());
+  }
+  return FinishUnary(ctx, absl::UnavailableError(kNoPipeline));
+}
+
+grpc::ServerUnaryReactor* GatewayServiceImpl::ListModels(grpc::CallbackServerContext* ctx,
+                                                         const v1::ListModelsRequest* req,
+                                                         v1::ListModelsResponse* resp) {
+  const auto snap = state_.snapshot();
+  auto principal = Authenticate(*ctx, state_, *snap);
+  if (!principal.ok()) return FinishUnary(ctx, principal.status());
+  if (models_fn_) models_fn_(resp);
+  for (const auto& a : snap->config.adapters) {
+    auto* m = resp->add_models();
+    m->set_name(a.model);
+    m->set_target(v1::TARGET_CLOUD);
+    m->set_adapter(a.name);
+    m->set_provider(a.provider.empty() ? a.type : a.provider);
+    m->set_region(a.region);
+    m->set_available(false);
+    m->set_unavailable_reason("cloud adapters are not part of this build");
+  }
+  return FinishUnary(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* ConsentServiceImpl::Unavailable(grpc::CallbackServerContext* ctx,
+                                                          const char* rpc) {
+  const auto snap = state_.snapshot();
+  auto principal = Authenticate(*ctx, state_, *snap);
+  if (!principal.ok()) return FinishUnary(ctx, principal.status());
+  return FinishUnary(ctx, absl::UnavailableError(absl::StrCat(
+                              "Consent.", rpc,
+                              ": the consent store is not part of this build; no request can "
+                              "need consent because none can leave the device")));
+}
+
+grpc::ServerUnaryReactor* ConsentServiceImpl::Grant(grpc::CallbackServerContext* ctx,
+                                                    const v1::ConsentGrantRequest*,
+                                                    v1::ConsentGrant*) {
+  return Unavailable(ctx, "Grant");
+}
+grpc::ServerUnaryReactor* ConsentServiceImpl::Revoke(grpc::CallbackServerContext* ctx,
+                                                     const v1::ConsentRevokeRequest*,
+                                                     v1::ConsentRevokeResponse*) {
+  return Unavailable(ctx, "Revoke");
+}
+grpc::ServerUnaryReactor* ConsentServiceImpl::List(grpc::CallbackServerContext* ctx,
+                                                   const v1::ConsentListRequest*,
+                                                   v1::ConsentListResponse*) {
+  return Unavailable(ctx, "List");
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::Status(grpc::CallbackServerContext* ctx,
+                                                   const v1::StatusRequest*,
+                                                   v1::StatusResponse* resp) {
+  const auto snap = state_.snapshot();
+  auto principal = Authenticate(*ctx, state_, *snap);
+  if (!principal.ok()) return FinishUnary(ctx, principal.status());
+  state_.FillStatus(resp);
+  resp->set_principal(principal->Display());
+  return FinishUnary(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::ReloadConfig(grpc::CallbackServerContext* ctx,
+                                                         const v1::ReloadConfigRequest*,
+                                                         v1::ReloadConfigResponse* resp) {
+  const auto snap = state_.snapshot();
+  auto principal = Authenticate(*ctx, state_, *snap);
+  if (!principal.ok()) return FinishUnary(ctx, principal.status());
+  if (!principal->admin) {
+    log::Warn("", "reload refused for non-admin {}", principal->Display());
+    return FinishUnary(ctx, absl::PermissionDeniedError(absl::StrCat(
+                                principal->Display(),
+                                " is not an admin (identity.admin_users / admin_groups)")));
+  }
+  auto* reactor = ctx->DefaultReactor();
+  // Reading and validating the file is blocking work: do it off the gRPC thread.
+  std::thread([this, reactor, resp, p = *principal] {
+    *resp = reload_(p);
+    reactor->Finish(grpc::Status::OK);
+  }).detach();
+  return reactor;
+}
+
+namespace {
+
+// Admin.WatchStatus: a status now, on every change, and a final serving=false on shutdown.
+class WatchReactor final : public grpc::ServerWriteReactor<v1::StatusResponse> {
+ public:
+  WatchReactor(grpc::CallbackServerContext* ctx, DaemonState& state) : state_(state) {
+    const auto snap = state_.snapshot();
+    auto principal = Authenticate(*ctx, state_, *snap);
+    if (!principal.ok()) {
+      Finish(ToGrpcStatus(principal.status()));
+      return;
+    }
+    principal_ = principal->Display();
+    auto slot =
+        state_.AcquireStream(principal_, snap->config.limits.max_concurrent_streams_per_principal);
+    if (!slot.ok()) {
+      Finish(ToGrpcStatus(slot.status()));
+      return;
+    }
+    slot_ = std::move(*slot);
+    shared_ = std::make_shared<Shared>();
+    shared_->reactor = this;
+    auto shared = shared_;
+    watcher_id_ = state_.AddWatcher([shared](bool final) {
+      absl::MutexLock lock(&shared->mu);
+      if (shared->reactor != nullptr) shared->reactor->EnqueueLocked(final);
+    });
+    absl::MutexLock lock(&shared_->mu);
+    EnqueueLocked(!state_.serving());
+  }
+
+  void OnWriteDone(bool ok) override {
+    absl::MutexLock lock(&shared_->mu);
+    writing_ = false;
+    if (!ok) {
+      FinishLocked(grpc::Status::CANCELLED);
+      return;
+    }
+    WriteNextLocked();
+  }
+
+  void OnCancel() override {
+    absl::MutexLock lock(&shared_->mu);
+    FinishLocked(grpc::Status::CANCELLED);
+  }
+
+  void OnDone() override {
+    if (shared_ != nullptr) {
+      state_.RemoveWatcher(watcher_id_);
+      absl::MutexLock lock(&shared_->mu);
+      shared_->reactor = nullptr;
+    }
+    delete this;
+  }
+
+ private:
+  struct Shared {
+    absl::Mutex mu;
+    WatchReactor* reactor ABSL_GUARDED_BY(mu) = nullptr;
+  };
+
+  void EnqueueLocked(bool final) {
+    if (finished_ || final_queued_) return;
+    v1::StatusResponse s;
+    state_.FillStatus(&s);
+    s.set_principal(principal_);
+    if (final) {
+      s.set_serving(false);
+      final_queued_ = true;
+    }
+    queue_.push_back(std::move(s));
+    WriteNextLocked();
+  }
+
+  void WriteNextLocked() {
+    if (writing_ || finished_) return;
+    if (queue_.empty()) {
+      if (final_queued_) FinishLocked(grpc::Status::OK);
+      return;
+    }
+    current_ = std::move(queue_.front());
+    queue_.pop_front();
+    writing_ = true;
+    StartWrite(&current_);
+  }
+
+  void FinishLocked(const grpc::Status& s) {
+    if (finished_) return;
+    finished_ = true;
+    Finish(s);
+  }
+
+  DaemonState& state_;
+  std::string principal_;
+  StreamSlot slot_;
+  std::shared_ptr<Shared> shared_;
+  int watcher_id_ = -1;
+  // Guarded by shared_->mu.
+  std::deque<v1::StatusResponse> queue_;
+  v1::StatusResponse current_;
+  bool writing_ = false;
+  bool finished_ = false;
+  bool final_queued_ = false;
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<v1::StatusResponse>* AdminServiceImpl::WatchStatus(
+    grpc::CallbackServerContext* ctx, const v1::WatchStatusRequest*) {
+  return new WatchReactor(ctx, state_);
+}
+
+}  // namespace gw::daemon
