@@ -15,9 +15,13 @@
 //
 // Errors: every load error is INVALID_ARGUMENT with the message
 //   "<file>:<line>:<col>: <key.path>: <message>"      e.g.
-//   "gw.yaml:12:5: server.tcp.address: port 99999 out of range 1..65535"
-// (line and column are 1-based and point at the offending key or value). A file that cannot be
-// read gives NOT_FOUND or PERMISSION_DENIED with "<file>: cannot read: <strerror>".
+//   "gw.yaml:12:5: server.tcp.address: port 99999 out of range 0..65535"
+// (line and column are 1-based and point at the offending key or value; a missing required
+// field points at the mapping that lacks it). A YAML syntax error has no key path:
+//   "gw.yaml:3:1: YAML syntax error: end of map not found"
+// A file that cannot be read gives NOT_FOUND or PERMISSION_DENIED (other errno values map as
+// absl::ErrnoToStatusCode does) with "<file>: cannot read: <strerror>". The full list of error
+// classes and keys is in docs/config.md. No error message contains a secret's value.
 //
 // Thread-safety: Config is an immutable value once loaded; share it as
 // std::shared_ptr<const Config>. The loader functions are thread-safe.
@@ -307,21 +311,29 @@ struct Config {
   std::string digest;  // SHA-256 hex of the source bytes
 };
 
-// Parses and validates YAML text. `source_name` is used in error messages and Config::source.
+// Parses and validates YAML text (one document; an empty document = all defaults).
+// `source_name` is used in error messages and Config::source; Config::digest is the SHA-256 of
+// `yaml`. Errors: INVALID_ARGUMENT as described above. Secrets are resolved here ("${VAR}" reads
+// the environment, "file:" reads the file). Never throws.
 StatusOr<Config> LoadConfigFromString(std::string_view yaml, std::string_view source_name);
 
-// Reads and loads a file (see the error contract above).
+// Reads and loads a file (at most 16 MiB; see the error contract above). Never throws.
 StatusOr<Config> LoadConfigFile(const std::string& path);
 
-// The embedded default config: local only, no adapters, audit on. Always valid.
+// The embedded default config (config/default.yaml, compiled in): local only, no adapters, policy
+// disabled, audit on with digest capture. Always valid; source "<embedded default>".
 std::string_view EmbeddedDefaultYaml();
 Config DefaultConfig();
 
-// Parses "250ms", "10s", "5m", "24h", "30d" into microseconds; INVALID_ARGUMENT otherwise.
+// Parses "<integer><unit>" with unit us, ms, s, m, h or d ("250ms", "10s", "5m", "24h", "30d")
+// into microseconds. INVALID_ARGUMENT for any other form, or when the result overflows int64.
 StatusOr<Micros> ParseDuration(std::string_view s);
-// Parses an integer byte count or "512KiB"/"4MiB"/"1GiB"; INVALID_ARGUMENT otherwise.
+// Parses an integer byte count ("1048576") or an integer with a binary unit KiB, MiB, GiB or TiB
+// ("512KiB", "4MiB", "1GiB") into bytes. Decimal units ("4MB") and fractions are rejected.
+// INVALID_ARGUMENT otherwise (also on int64 overflow).
 StatusOr<int64_t> ParseSize(std::string_view s);
-// Parses a non-negative USD decimal ("2.50", "0.000015") into micro-dollars exactly.
+// Parses a non-negative USD decimal ("2.50", "0.000015", "3") into micro-dollars exactly: at most
+// 6 decimals, no sign, no exponent ("1e3" is rejected). INVALID_ARGUMENT otherwise.
 StatusOr<UsdMicros> ParseUsd(std::string_view s);
 
 }  // namespace gw::config
