@@ -108,7 +108,9 @@ class Map {
     }
     std::vector<std::string_view> allowed_v(allowed);
     for (auto it = node.begin(); it != node.end(); ++it) {
-      const YAML::Node& k = it->first;
+      // Copies: yaml-cpp's iterator returns a temporary pair, so references would dangle.
+      const YAML::Node k = it->first;
+      const YAML::Node v = it->second;
       if (!k.IsScalar()) {
         return err.At(k, m.path_, Cat("expected a string key, got ", KindName(k)));
       }
@@ -128,8 +130,8 @@ class Map {
           return err.At(k, kpath, Cat("duplicate key (first at line ", e.key.Mark().line + 1, ")"));
         }
       }
-      if (it->second.IsNull()) err.NoteNullValue(it->second, k.Mark());
-      m.entries_.push_back(Entry{key, k, it->second});
+      if (v.IsNull()) err.NoteNullValue(v, k.Mark());
+      m.entries_.push_back(Entry{key, k, v});
     }
     return m;
   }
@@ -387,7 +389,7 @@ Status ReadEnum(const Map& m, std::string_view key, const EnumName<E> (&table)[N
   return m.err().At(*n, path, Cat("bad value ", Quote(n->Scalar()), "; allowed: ", Join(names)));
 }
 
-Status ReadChoice(const Map& m, std::string_view key, std::vector<std::string_view> allowed,
+Status ReadChoice(const Map& m, std::string_view key, const std::vector<std::string_view>& allowed,
                   std::string* out) {
   const YAML::Node* n = m.Find(key);
   if (n == nullptr) return absl::OkStatus();
@@ -948,14 +950,16 @@ class Loader {
       }
       if (n->IsMap()) {
         for (auto it = n->begin(); it != n->end(); ++it) {
+          const YAML::Node key_node = it->first;  // copies (see Map::Open)
+          const YAML::Node value_node = it->second;
           std::string k;
-          GW_RETURN_IF_ERROR(ScalarToString(err_, it->first, m.Path("builtin_classes"), &k));
+          GW_RETURN_IF_ERROR(ScalarToString(err_, key_node, m.Path("builtin_classes"), &k));
           const std::string kp = ChildPath(m.Path("builtin_classes"), internal::Escape(k));
-          GW_RETURN_IF_ERROR(CheckBuiltin(it->first, kp, k));
-          if (d->builtin_classes.count(k) != 0) return err_.At(it->first, kp, "duplicate key");
+          GW_RETURN_IF_ERROR(CheckBuiltin(key_node, kp, k));
+          if (d->builtin_classes.count(k) != 0) return err_.At(key_node, kp, "duplicate key");
           std::string v;
-          GW_RETURN_IF_ERROR(ScalarToString(err_, it->second, kp, &v));
-          GW_RETURN_IF_ERROR(CheckClass(it->second, kp, v));
+          GW_RETURN_IF_ERROR(ScalarToString(err_, value_node, kp, &v));
+          GW_RETURN_IF_ERROR(CheckClass(value_node, kp, v));
           d->builtin_classes.emplace(std::move(k), std::move(v));
         }
       }

@@ -2,11 +2,12 @@
 //
 // Only this module touches YAML (CONVENTIONS.md). Other modules take `const FooConfig&`.
 //
-// YAML conventions (documented for administrators in config/README.md and config/examples/):
+// YAML conventions (every key, default and error class for administrators: docs/config.md;
+// annotated examples: config/examples/):
 //  - Durations are strings with a unit: "250ms", "10s", "5m", "24h", "30d" (integer count).
 //  - Sizes are integers (bytes) or strings with a binary unit: "512KiB", "4MiB", "1GiB".
-//  - Money is a decimal string or number in USD, held exactly as micro-dollars ("2.50" → 2,500,000);
-//    more than 6 decimals is an error. Never a float internally.
+//  - Money is a decimal string or number in USD, held exactly as micro-dollars
+//    ("2.50" → 2,500,000); more than 6 decimals is an error. Never a float internally.
 //  - Secrets (tokens, API keys, encryption keys) are written as "${ENV_VAR}" (read from the
 //    environment at load time; unset is an error) or "file:/path" (file contents, trailing
 //    newline stripped; a file readable by group or others is refused). A literal secret in the
@@ -52,9 +53,9 @@ struct UnixSocketConfig {
 };
 
 struct TlsConfig {
-  std::string cert_file;       // PEM server certificate chain
-  std::string key_file;        // PEM private key (must not be group/other readable)
-  std::string client_ca_file;  // PEM CA bundle for client certificates; empty = no mTLS
+  std::string cert_file;             // PEM server certificate chain
+  std::string key_file;              // PEM private key (must not be group/other readable)
+  std::string client_ca_file;        // PEM CA bundle for client certificates; empty = no mTLS
   bool require_client_cert = false;  // true = mTLS mandatory (needs client_ca_file)
 };
 
@@ -72,7 +73,7 @@ struct ServerConfig {
   // State directory. Empty = "$XDG_STATE_HOME/gatewayd" if set, else "/var/lib/gatewayd".
   // Must be owned by the daemon's user and not writable by group or others.
   std::string state_dir;
-  Micros drain_timeout = Micros(10'000'000);  // SIGTERM: max wait for in-flight streams
+  Micros drain_timeout = Micros(10'000'000);    // SIGTERM: max wait for in-flight streams
   int64_t max_receive_message_bytes = 4 << 20;  // gRPC max inbound message size
 };
 
@@ -86,8 +87,8 @@ struct LoggingConfig {
 // ----- identity ------------------------------------------------------------------------------
 
 struct TokenConfig {
-  std::string name;              // the principal's name, e.g. "ci-bot"
-  Secret token;                  // bearer token presented in `authorization: Bearer <token>`
+  std::string name;  // the principal's name, e.g. "ci-bot"
+  Secret token;      // bearer token presented in `authorization: Bearer <token>`
   std::vector<std::string> groups;
   bool admin = false;
 };
@@ -108,8 +109,8 @@ struct LimitsConfig {
   int64_t max_request_bytes = 1 << 20;   // serialized ChatRequest size; INVALID_ARGUMENT beyond
   int64_t max_prompt_bytes = 256 << 10;  // sum of message contents; INVALID_ARGUMENT beyond
   int64_t max_messages = 256;
-  int64_t default_max_tokens = 512;      // used when a request leaves max_tokens at 0
-  int64_t max_max_tokens = 8192;         // upper bound for a request's max_tokens
+  int64_t default_max_tokens = 512;  // used when a request leaves max_tokens at 0
+  int64_t max_max_tokens = 8192;     // upper bound for a request's max_tokens
 };
 
 // ----- engine and classifier -----------------------------------------------------------------
@@ -124,9 +125,9 @@ struct EngineConfig {
 };
 
 struct ClassifierConfig {
-  std::string model_path;            // GGUF classifier; empty = the bundled default model
-  double complexity_threshold = 0.5; // complexity >= threshold → complex (cloud candidate)
-  int64_t local_queue_threshold = 4; // local queue depth above which cloud is preferred
+  std::string model_path;             // GGUF classifier; empty = the bundled default model
+  double complexity_threshold = 0.5;  // complexity >= threshold → complex (cloud candidate)
+  int64_t local_queue_threshold = 4;  // local queue depth above which cloud is preferred
 };
 
 // ----- policy --------------------------------------------------------------------------------
@@ -164,15 +165,15 @@ struct DetectorsConfig {
 enum class RuleAction { kLocalOnly, kAllowCloud, kRedactThenCloud, kDeny };
 
 struct RuleMatch {
-  std::vector<std::string> principals;     // any of; empty = any
-  std::vector<std::string> groups;         // any of
-  std::vector<std::string> apps;           // app ids, any of
-  std::vector<std::string> categories;     // task categories, any of
-  std::optional<double> complexity_min;    // inclusive
-  std::optional<double> complexity_max;    // exclusive
+  std::vector<std::string> principals;        // any of; empty = any
+  std::vector<std::string> groups;            // any of
+  std::vector<std::string> apps;              // app ids, any of
+  std::vector<std::string> categories;        // task categories, any of
+  std::optional<double> complexity_min;       // inclusive
+  std::optional<double> complexity_max;       // exclusive
   std::optional<std::string> data_class_min;  // request class >= this
   std::optional<std::string> data_class_max;  // request class <= this
-  std::vector<std::string> finding_types;  // any finding of these types
+  std::vector<std::string> finding_types;     // any finding of these types
   std::optional<int64_t> prompt_bytes_min;
   std::optional<int64_t> prompt_bytes_max;
 };
@@ -180,13 +181,13 @@ struct RuleMatch {
 struct RuleConfig {
   std::string id;
   std::string description;
-  RuleMatch match;           // empty match = matches everything (the default rule)
+  RuleMatch match;  // empty match = matches everything (the default rule)
   RuleAction action = RuleAction::kLocalOnly;
-  bool require_consent = false;             // combinable with allow_cloud / redact_then_cloud
-  std::vector<std::string> adapters;        // allowed adapters (names); empty = any that fit
+  bool require_consent = false;       // combinable with allow_cloud / redact_then_cloud
+  std::vector<std::string> adapters;  // allowed adapters (names); empty = any that fit
   // Attribute constraints on adapters: attribute → glob patterns, e.g. {"region": ["eu-*"]}.
   std::map<std::string, std::vector<std::string>> constraints;
-  bool redact_reversible = true;            // restore placeholders in the answer
+  bool redact_reversible = true;  // restore placeholders in the answer
   int line = 0;
 };
 
@@ -201,7 +202,7 @@ struct PolicyConfig {
 // ----- adapters ------------------------------------------------------------------------------
 
 struct PricingConfig {
-  UsdMicros input_per_mtok;         // USD per million input tokens, as micro-dollars
+  UsdMicros input_per_mtok;  // USD per million input tokens, as micro-dollars
   UsdMicros output_per_mtok;
   UsdMicros cached_input_per_mtok;  // where the provider bills cached input differently
 };
@@ -209,7 +210,7 @@ struct PricingConfig {
 struct AdapterTimeouts {
   Micros connect = Micros(5'000'000);
   Micros first_byte = Micros(30'000'000);
-  Micros idle = Micros(30'000'000);   // max gap between stream chunks
+  Micros idle = Micros(30'000'000);  // max gap between stream chunks
   Micros total = Micros(300'000'000);
 };
 
@@ -222,15 +223,15 @@ struct AdapterConfig {
   std::string deployment;   // azure_openai
   std::string api_version;  // azure_openai
   // Residency attributes used by rules.
-  std::string provider;     // defaults to type's provider name
-  std::string region;       // e.g. "eu-west-1"
-  std::string jurisdiction; // e.g. "EU", "US"
+  std::string provider;      // defaults to type's provider name
+  std::string region;        // e.g. "eu-west-1"
+  std::string jurisdiction;  // e.g. "EU", "US"
   int64_t retention_days = 0;
   bool zero_data_retention = false;
   PricingConfig pricing;
   AdapterTimeouts timeouts;
-  std::string ca_file;      // extra CA bundle
-  std::string proxy;        // "http://host:port"; empty = HTTPS_PROXY/NO_PROXY from env
+  std::string ca_file;  // extra CA bundle
+  std::string proxy;    // "http://host:port"; empty = HTTPS_PROXY/NO_PROXY from env
   int64_t max_retries = 2;
   std::vector<std::string> fallback;  // adapters to try next, in order
   int line = 0;
@@ -245,10 +246,10 @@ enum class AtCapAction { kDeny, kDegradeLocal };
 struct BudgetConfig {
   std::string id;
   BudgetScope scope = BudgetScope::kUser;
-  std::string subject;   // user or group name; "*" = each user/group separately; "" for org
+  std::string subject;  // user or group name; "*" = each user/group separately; "" for org
   BudgetWindow window = BudgetWindow::kMonthly;
   UsdMicros cap;
-  bool hard = true;      // soft caps warn but allow
+  bool hard = true;  // soft caps warn but allow
   AtCapAction at_cap = AtCapAction::kDeny;
   int line = 0;
 };
@@ -287,7 +288,7 @@ struct AuditConfig {
   int64_t segment_max_bytes = 64 << 20;
   Micros segment_max_age = Micros(24LL * 3600 * 1'000'000);
   Micros checkpoint_interval = Micros(60'000'000);
-  int64_t retention_days = 0;  // 0 = keep forever
+  int64_t retention_days = 0;    // 0 = keep forever
   bool local_on_failure = true;  // keep answering locally when the log cannot be written
 };
 
