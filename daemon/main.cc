@@ -55,6 +55,8 @@ int main(int argc, char** argv) {
   sigaddset(&sigs, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  // A file-size limit must fail writes (EFBIG → the audit log fails closed), not kill us.
+  signal(SIGXFSZ, SIG_IGN);
 
   gw::log::InitLogging(gw::log::Format::kText, "info");
   auto daemon = gw::daemon::Daemon::Create(opts);

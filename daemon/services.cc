@@ -7,8 +7,10 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "audit/verify.h"
 #include "common/ids.h"
 #include "common/logging.h"
+#include "daemon/audit_hooks.h"
 #include "daemon/grpc_status.h"
 #include "daemon/request_validation.h"
 
@@ -64,11 +66,25 @@ constexpr char kNoPipeline[] =
     "no route available: this gatewayd has no routing pipeline yet (the classifier/router and "
     "local generation are not part of this build); the request was not sent anywhere";
 
-// A Chat stream. Holds the principal's stream slot until gRPC is done with it.
+// Refuses work when the audit log cannot be written and config says not to answer without it.
+Status AuditGate(const DaemonState& state, const ConfigSnapshot& snap) {
+  audit::AuditLog* log = state.audit();
+  if (log == nullptr || snap.config.audit.local_on_failure) return absl::OkStatus();
+  const auto health = log->Health();
+  if (health.writable) return absl::OkStatus();
+  return absl::UnavailableError(absl::StrCat("audit log unwritable (", health.reason,
+                                             "); requests are refused while it is "
+                                             "(audit.local_on_failure: false)"));
+}
+
+// A Chat stream. Holds the principal's stream slot until gRPC is done with it. Every request
+// that names a principal leaves a request_received and a completion record in the audit log.
 class ChatReactor final : public grpc::ServerWriteReactor<v1::ChatEvent> {
  public:
   ChatReactor(grpc::CallbackServerContext* ctx, const v1::ChatRequest* req, DaemonState& state)
-      : state_(state), request_id_(NewRequestId()) {
+      : state_(state),
+        request_id_(NewRequestId()),
+        started_(state.clock().NowMonotonicMicros()) {
     state_.CountRequest();
     ctx->AddInitialMetadata("x-request-id", request_id_.str());
     const auto snap = state_.snapshot();
@@ -77,35 +93,49 @@ class ChatReactor final : public grpc::ServerWriteReactor<v1::ChatEvent> {
       End(principal.status());
       return;
     }
-    auto slot = state_.AcquireStream(principal->Display(),
+    principal_ = principal->Display();
+    auto valid = ValidateChatRequest(*req, snap->config.limits, snap->config.policy.data_classes);
+    AuditRequestReceived(state_.audit(), request_id_, principal_, "grpc.Chat", *req,
+                         valid.ok() ? valid->prompt_bytes : 0);
+    auto slot = state_.AcquireStream(principal_,
                                      snap->config.limits.max_concurrent_streams_per_principal);
     if (!slot.ok()) {
-      End(slot.status(), principal->Display());
+      End(slot.status());
       return;
     }
     slot_ = std::move(*slot);
-    auto valid = ValidateChatRequest(*req, snap->config.limits, snap->config.policy.data_classes);
     if (!valid.ok()) {
-      End(valid.status(), principal->Display());
+      End(valid.status());
       return;
     }
-    log::Info(request_id_.str(), "chat from {}: {} messages, {} prompt bytes",
-              principal->Display(), req->messages_size(), valid->prompt_bytes);
-    End(absl::UnavailableError(kNoPipeline), principal->Display());
+    if (Status gate = AuditGate(state_, *snap); !gate.ok()) {
+      End(gate);
+      return;
+    }
+    log::Info(request_id_.str(), "chat from {}: {} messages, {} prompt bytes", principal_,
+              req->messages_size(), valid->prompt_bytes);
+    End(absl::UnavailableError(kNoPipeline));
   }
 
   void OnDone() override { delete this; }
 
  private:
-  void End(const Status& s, const std::string& who = "-") {
+  void End(const Status& s) {
     if (!s.ok()) {
-      log::Info(request_id_.str(), "chat from {} ended: {}", who, s.ToString());
+      log::Info(request_id_.str(), "chat from {} ended: {}", principal_.empty() ? "-" : principal_,
+                s.ToString());
+    }
+    if (!principal_.empty()) {
+      AuditCompletion(state_.audit(), request_id_, principal_, s,
+                      state_.clock().NowMonotonicMicros() - started_);
     }
     Finish(ToGrpcStatus(s));
   }
 
   DaemonState& state_;
   const RequestId request_id_;
+  const Micros started_;
+  std::string principal_;
   StreamSlot slot_;
 };
 
@@ -125,13 +155,16 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::Explain(grpc::CallbackServerContex
   const auto snap = state_.snapshot();
   auto principal = Authenticate(*ctx, state_, *snap);
   if (!principal.ok()) return FinishUnary(ctx, principal.status());
+  const Micros started = state_.clock().NowMonotonicMicros();
   auto valid = ValidateChatRequest(*req, snap->config.limits, snap->config.policy.data_classes);
-  if (!valid.ok()) {
-    log::Info(rid.str(), "explain from {} rejected: {}", PeerForLog(*principal),
-              valid.status().ToString());
-    return FinishUnary(ctx, valid.status());
-  }
-  return FinishUnary(ctx, absl::UnavailableError(kNoPipeline));
+  AuditRequestReceived(state_.audit(), rid, principal->Display(), "grpc.Explain", *req,
+                       valid.ok() ? valid->prompt_bytes : 0);
+  Status result = valid.ok() ? AuditGate(state_, *snap) : valid.status();
+  if (result.ok()) result = absl::UnavailableError(kNoPipeline);
+  log::Info(rid.str(), "explain from {}: {}", PeerForLog(*principal), result.ToString());
+  AuditCompletion(state_.audit(), rid, principal->Display(), result,
+                  state_.clock().NowMonotonicMicros() - started);
+  return FinishUnary(ctx, result);
 }
 
 grpc::ServerUnaryReactor* GatewayServiceImpl::ListModels(grpc::CallbackServerContext* ctx,
@@ -200,9 +233,11 @@ grpc::ServerUnaryReactor* AdminServiceImpl::ReloadConfig(grpc::CallbackServerCon
   if (!principal.ok()) return FinishUnary(ctx, principal.status());
   if (!principal->admin) {
     log::Warn("", "reload refused for non-admin {}", principal->Display());
-    return FinishUnary(ctx, absl::PermissionDeniedError(absl::StrCat(
-                                principal->Display(),
-                                " is not an admin (identity.admin_users / admin_groups)")));
+    ::gw::Status denied = absl::PermissionDeniedError(absl::StrCat(
+        principal->Display(), " is not an admin (identity.admin_users / admin_groups)"));
+    AuditAdminAction(state_.audit(), NewRequestId(), principal->Display(), "reload", denied,
+                     "not an admin");
+    return FinishUnary(ctx, denied);
   }
   auto* reactor = ctx->DefaultReactor();
   // Reading and validating the file is blocking work: do it off the gRPC thread.
@@ -319,6 +354,90 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::StatusResponse> {
 };
 
 }  // namespace
+
+namespace {
+
+// Admin.AuditQuery: reads the log on its own thread (file I/O stays off gRPC threads) and
+// streams the matches, one write at a time.
+class AuditQueryReactor final : public grpc::ServerWriteReactor<v1::AuditRecordLine> {
+ public:
+  AuditQueryReactor(grpc::CallbackServerContext* ctx, const v1::AuditQueryRequest* req,
+                    DaemonState& state) {
+    const auto snap = state.snapshot();
+    auto principal = Authenticate(*ctx, state, *snap);
+    if (!principal.ok()) {
+      Finish(ToGrpcStatus(principal.status()));
+      return;
+    }
+    const RequestId rid = NewRequestId();
+    if (!principal->admin) {
+      Status denied = absl::PermissionDeniedError(absl::StrCat(
+          principal->Display(), " may not read the audit log (admins only)"));
+      AuditAdminAction(state.audit(), rid, principal->Display(), "audit_query", denied, "");
+      Finish(ToGrpcStatus(denied));
+      return;
+    }
+    if (state.audit() == nullptr) {
+      Finish(ToGrpcStatus(absl::UnavailableError("audit is disabled (audit.enabled: false)")));
+      return;
+    }
+    audit::QueryFilter filter;
+    if (req->since_unix_us() != 0) filter.since_us = req->since_unix_us();
+    if (req->until_unix_us() != 0) filter.until_us = req->until_unix_us();
+    filter.principal = req->principal();
+    filter.type = req->type();
+    filter.adapter = req->adapter();
+    filter.decision = req->decision();
+    const size_t limit = req->limit() == 0 ? 1000 : std::min<uint32_t>(req->limit(), 100000);
+    AuditAdminAction(state.audit(), rid, principal->Display(), "audit_query", absl::OkStatus(),
+                     absl::StrCat("type=", filter.type, " principal=", filter.principal));
+    const std::string dir = state.audit()->dir();
+    std::thread([this, dir, filter, limit] {
+      Status s = audit::Query(dir, filter, [this, limit](const audit::ParsedRecord& r) {
+        v1::AuditRecordLine line;
+        line.set_seq(r.seq);
+        line.set_ts_unix_us(r.ts_us);
+        line.set_type(r.type);
+        line.set_request_id(r.request_id);
+        line.set_principal(r.principal);
+        line.set_line(r.raw);
+        records_.push_back(std::move(line));
+        return records_.size() < limit;
+      });
+      status_ = ToGrpcStatus(s);
+      Next();
+    }).detach();
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status::CANCELLED);
+      return;
+    }
+    Next();
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  void Next() {
+    if (!status_.ok() || next_ >= records_.size()) {
+      Finish(status_);
+      return;
+    }
+    StartWrite(&records_[next_++]);
+  }
+
+  std::vector<v1::AuditRecordLine> records_;  // filled before the first write, then read-only
+  size_t next_ = 0;
+  grpc::Status status_;
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<v1::AuditRecordLine>* AdminServiceImpl::AuditQuery(
+    grpc::CallbackServerContext* ctx, const v1::AuditQueryRequest* req) {
+  return new AuditQueryReactor(ctx, req, state_);
+}
 
 grpc::ServerWriteReactor<v1::StatusResponse>* AdminServiceImpl::WatchStatus(
     grpc::CallbackServerContext* ctx, const v1::WatchStatusRequest*) {

@@ -78,6 +78,8 @@ class AdminServiceImpl final : public gateway::v1::Admin::CallbackService {
                                          gateway::v1::ReloadConfigResponse* resp) override;
   grpc::ServerWriteReactor<gateway::v1::StatusResponse>* WatchStatus(
       grpc::CallbackServerContext* ctx, const gateway::v1::WatchStatusRequest* req) override;
+  grpc::ServerWriteReactor<gateway::v1::AuditRecordLine>* AuditQuery(
+      grpc::CallbackServerContext* ctx, const gateway::v1::AuditQueryRequest* req) override;
 
  private:
   DaemonState& state_;

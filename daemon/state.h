@@ -14,6 +14,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
+#include "audit/audit_log.h"
 #include "common/clock.h"
 #include "config/config.h"
 #include "daemon/identity.h"
@@ -69,6 +70,10 @@ class DaemonState {
   void CountRequest() { requests_total_.fetch_add(1); }
 
   PeerRegistry& peers() { return peers_; }
+
+  // The audit log, or nullptr when audit.enabled is false. Set once before serving; not owned.
+  audit::AuditLog* audit() const { return audit_; }
+  void set_audit(audit::AuditLog* log) { audit_ = log; }
   const Clock& clock() const { return clock_; }
   Micros started_at_monotonic() const { return started_mono_; }
 
@@ -96,6 +101,7 @@ class DaemonState {
   const Clock& clock_;
   const Micros started_mono_;
   ComponentsFn components_fn_;
+  audit::AuditLog* audit_ = nullptr;
   std::atomic<bool> serving_{true};
   std::atomic<int64_t> active_streams_{0};
   std::atomic<int64_t> requests_total_{0};
