@@ -12,11 +12,11 @@
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
-#include "audit/internal/strcat.h"
 #include "absl/synchronization/mutex.h"
 #include "audit/internal/chain.h"
 #include "audit/internal/codec.h"
 #include "audit/internal/crypto.h"
+#include "audit/internal/strcat.h"
 #include "audit/verify.h"
 #include "common/logging.h"
 
@@ -108,9 +108,8 @@ class AuditLog::Impl {
   Status Flush() {
     absl::MutexLock l(&mu_);
     const uint64_t target = enqueued_;
-    auto done = [this, target]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return completed_ >= target;
-    };
+    auto done = [this, target]()
+                    ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return completed_ >= target; };
     mu_.Await(absl::Condition(&done));
     if (failed_) return absl::UnavailableError(internal::StrCat("audit log unwritable: ", reason_));
     return absl::OkStatus();
@@ -173,8 +172,7 @@ class AuditLog::Impl {
 
   void Run();
   // Writes `batch` (plus `extra` system records first) as one write + fdatasync.
-  Status WriteBatch(std::vector<Pending>* batch, std::vector<uint64_t>* seqs,
-                    std::string* reason);
+  Status WriteBatch(std::vector<Pending>* batch, std::vector<uint64_t>* seqs, std::string* reason);
   Status CreateSegment();
   Status MaybeRotate();
   void ApplyRetention();
@@ -218,16 +216,16 @@ class AuditLog::Impl {
   // Counters, written by the writer thread under mu_.
   int64_t failures_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t recoveries_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t batches_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t slow_commits_ ABSL_GUARDED_BY(mu_) = 0;
   std::thread writer_;
 };
-
 
 namespace {
 
 bool IsSystemType(RecordType t) {
   return t == RecordType::kSegmentHeader || t == RecordType::kCheckpoint ||
-         t == RecordType::kRecovery || t == RecordType::kRetention ||
-         t == RecordType::kFailClosed;
+         t == RecordType::kRecovery || t == RecordType::kRetention || t == RecordType::kFailClosed;
 }
 
 Status MakeDirs(const std::string& dir) {
@@ -276,17 +274,19 @@ Status AuditLog::Impl::Recover(const std::vector<std::string>& segments_in) {
     GW_ASSIGN_OR_RETURN(std::string content, internal::ReadFile(path));
     size_t last_nl = content.rfind('\n');
     size_t keep = last_nl == std::string::npos ? 0 : last_nl + 1;
+    if (keep == 0) {
+      // Not even a header made it to disk (a crash while rotating): the segment never started.
+      truncated += static_cast<int64_t>(content.size());
+      log::Warn("-", "audit: removing segment {} that has no complete header", name);
+      if (::unlink(path.c_str()) != 0) return absl::UnavailableError(Errno(path, errno));
+      GW_RETURN_IF_ERROR(FsyncDir(dir_));
+      segments.pop_back();
+      continue;
+    }
     if (keep < content.size()) {
       truncated += static_cast<int64_t>(content.size() - keep);
       log::Warn("-", "audit: truncating torn last line of {} ({} bytes)", name,
                 content.size() - keep);
-      if (keep == 0) {
-        // Not even a header made it to disk: the segment never started.
-        if (::unlink(path.c_str()) != 0) return absl::UnavailableError(Errno(path, errno));
-        GW_RETURN_IF_ERROR(FsyncDir(dir_));
-        segments.pop_back();
-        continue;
-      }
       if (::truncate(path.c_str(), static_cast<off_t>(keep)) != 0) {
         return absl::UnavailableError(Errno("truncate " + path, errno));
       }
@@ -297,7 +297,7 @@ Status AuditLog::Impl::Recover(const std::vector<std::string>& segments_in) {
     st.verifier = std::move(v);
     if (auto f = internal::CheckSegment(name, content, &st)) {
       return absl::DataLossError(internal::StrCat("audit log tail is corrupt: ", f->ToString(),
-                                              " (run `gatewayctl audit verify`)"));
+                                                  " (run `gatewayctl audit verify`)"));
     }
     fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
     if (fd_ < 0) return absl::UnavailableError(Errno("open " + path, errno));
@@ -312,13 +312,12 @@ Status AuditLog::Impl::Recover(const std::vector<std::string>& segments_in) {
     segment_ = name;
     segment_size_ = static_cast<int64_t>(content.size());
     if (truncated > 0 || st.unsigned_count > 0) {
-      log::Warn("-", "audit: recovery: {} bytes truncated, {} unsigned records re-signed", truncated,
-                st.unsigned_count);
+      log::Warn("-", "audit: recovery: {} bytes truncated, {} unsigned records re-signed",
+                truncated, st.unsigned_count);
       std::vector<Pending> batch;
-      batch.push_back(Pending{
-          internal::Prepare(internal::MakeRecovery(name, truncated, st.unsigned_count,
-                                                   st.next_seq - 1)),
-          RecordType::kRecovery, nullptr});
+      batch.push_back(Pending{internal::Prepare(internal::MakeRecovery(
+                                  name, truncated, st.unsigned_count, st.next_seq - 1)),
+                              RecordType::kRecovery, nullptr});
       std::vector<uint64_t> seqs;
       std::string reason;
       GW_RETURN_IF_ERROR(WriteBatch(&batch, &seqs, &reason));
@@ -329,9 +328,8 @@ Status AuditLog::Impl::Recover(const std::vector<std::string>& segments_in) {
   GW_RETURN_IF_ERROR(CreateSegment());
   if (truncated > 0) {
     std::vector<Pending> batch;
-    batch.push_back(Pending{
-        internal::Prepare(internal::MakeRecovery(segment_, truncated, 0, 0)),
-        RecordType::kRecovery, nullptr});
+    batch.push_back(Pending{internal::Prepare(internal::MakeRecovery(segment_, truncated, 0, 0)),
+                            RecordType::kRecovery, nullptr});
     std::vector<uint64_t> seqs;
     std::string reason;
     GW_RETURN_IF_ERROR(WriteBatch(&batch, &seqs, &reason));
@@ -382,20 +380,18 @@ Status AuditLog::Impl::WriteBatch(std::vector<Pending>* batch, std::vector<uint6
   uint64_t seq = next_seq_;
   std::string head = head_;
   const int64_t ts = std::max(last_ts_, clock_->NowUnixMicros().value());
-  std::string line;
   seqs->clear();
   for (size_t i = 0; i < n; ++i) {
     const Pending& p = (*batch)[i];
-    line.clear();
-    internal::AppendLine(p.p, seq, ts, head, "", &line);
+    const size_t start = buf.size();
+    internal::AppendLine(p.p, seq, ts, head, "", &buf);
     if (i + 1 == n || IsSystemType(p.type)) {
       // One signature per batch: it covers every earlier record of the batch via the chain.
-      const std::string sig = signer_->SignHex(line);
-      line.clear();
-      internal::AppendLine(p.p, seq, ts, head, sig, &line);
+      const std::string sig = signer_->SignHex(std::string_view(buf).substr(start));
+      buf.resize(start);
+      internal::AppendLine(p.p, seq, ts, head, sig, &buf);
     }
-    head = internal::HashHex(internal::Sha256(line));
-    buf.append(line);
+    head = internal::HashHex(internal::Sha256(std::string_view(buf).substr(start)));
     buf.push_back('\n');
     seqs->push_back(seq);
     ++seq;
@@ -422,7 +418,8 @@ Status AuditLog::Impl::WriteBatch(std::vector<Pending>* batch, std::vector<uint6
 
 Status AuditLog::Impl::MaybeRotate() {
   const int64_t now = clock_->NowUnixMicros().value();
-  if (segment_size_ < cfg_.segment_max_bytes && now - segment_start_us_ < cfg_.segment_max_age.value()) {
+  if (segment_size_ < cfg_.segment_max_bytes &&
+      now - segment_start_us_ < cfg_.segment_max_age.value()) {
     return absl::OkStatus();
   }
   GW_RETURN_IF_ERROR(CreateSegment());
@@ -477,6 +474,8 @@ void AuditLog::Impl::PublishStatus() {
   status_.segment = segment_;
   status_.failures = failures_;
   status_.recoveries = recoveries_;
+  status_.batches = batches_;
+  status_.slow_commits = slow_commits_;
 }
 
 void AuditLog::Impl::Run() {
@@ -553,8 +552,11 @@ void AuditLog::Impl::Run() {
       }
     }
     std::vector<uint64_t> seqs;
+    bool slow = false;
     if (!failed && !batch.empty()) {
+      const int64_t t0 = clock_->NowMonotonicMicros().value();
       s = WriteBatch(&batch, &seqs, &reason);
+      slow = clock_->NowMonotonicMicros().value() - t0 > cfg_.group_commit_interval.value();
       if (!s.ok()) {
         SetFailed(reason);
         failed = true;
@@ -577,6 +579,10 @@ void AuditLog::Impl::Run() {
     {
       absl::MutexLock l(&mu_);
       completed_ += user_records;
+      if (!failed && !batch.empty()) {
+        ++batches_;
+        slow_commits_ += slow;
+      }
       PublishStatus();
     }
     if (stop && user_records == 0) {

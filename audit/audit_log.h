@@ -93,8 +93,8 @@ struct AuditRecord {
 // durations in microseconds, sizes in bytes.
 
 struct RequestReceivedFields {
-  std::string api;        // "grpc.Chat", "http.chat_completions", ...
-  std::string app;        // calling application, as identified
+  std::string api;  // "grpc.Chat", "http.chat_completions", ...
+  std::string app;  // calling application, as identified
   int64_t prompt_bytes = 0;
   int64_t prompt_tokens = 0;  // 0 if not counted yet
   std::vector<std::string> declared_labels;
@@ -120,7 +120,7 @@ struct ConsentFields {
   std::string ticket_id;
   std::string adapter;
   std::string region;
-  std::string scope;  // "once" | "category" | "app"
+  std::string scope;       // "once" | "category" | "app"
   int64_t expires_us = 0;  // UTC micros, 0 if none
   UsdMicros estimated_cost{0};
   std::string reason;  // for refused/revoked
@@ -191,12 +191,16 @@ std::string Sha256Hex(std::string_view bytes);
 
 struct AuditStatus {
   bool writable = true;
-  std::string reason;           // why not writable ("" when writable)
-  uint64_t next_seq = 0;        // seq the next record will get
-  std::string head_hash;        // hash of the last line written
-  std::string segment;          // current segment file name
-  int64_t failures = 0;         // write failures since open
-  int64_t recoveries = 0;       // successful recoveries from the failed state since open
+  std::string reason;      // why not writable ("" when writable)
+  uint64_t next_seq = 0;   // seq the next record will get
+  std::string head_hash;   // hash of the last line written
+  std::string segment;     // current segment file name
+  int64_t failures = 0;    // write failures since open
+  int64_t recoveries = 0;  // successful recoveries from the failed state since open
+  int64_t batches = 0;     // batches committed since open
+  // Batches whose write+fdatasync took longer than group_commit_interval (the disk is too slow
+  // for the configured bound).
+  int64_t slow_commits = 0;
 };
 
 struct OpenOptions {
@@ -216,11 +220,11 @@ struct OpenOptions {
 // content_hmac.key (32 random bytes, 0600). A key file readable by group or others is refused.
 //
 // One writer thread owns the file: records queued by Append are written and fdatasync'd in
-// batches (group commit; a batch is started as soon as the previous one is durable, so a record
-// is durable within one fsync after the one in flight — well inside group_commit_interval on a
-// working disk), the last record of each batch is signed. Checkpoints are written every
-// checkpoint_interval, segments rotate by segment_max_bytes / segment_max_age, and segments whose
-// last record is older than retention_days are deleted (a `retention` record names them).
+// batches (group commit: a batch starts as soon as the previous one is durable, so a record is
+// durable within two commit times; AuditStatus::slow_commits counts commits slower than
+// group_commit_interval), and the last record of each batch is signed. Checkpoints are written
+// every checkpoint_interval, segments rotate by segment_max_bytes / segment_max_age, and segments
+// whose last record is older than retention_days are deleted (a `retention` record names them).
 //
 // Fail closed: when a write or fsync fails (ENOSPC, EACCES, EIO, EFBIG, ...) the batch is rolled
 // back (file truncated to its last durable size), every pending and later Append* fails with

@@ -199,10 +199,10 @@ std::string Ed25519Signer::SignHex(std::string_view message) const {
   unsigned char sig[64];
   size_t sig_len = sizeof(sig);
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  bool ok = ctx != nullptr && EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, key_.get()) == 1 &&
-            EVP_DigestSign(ctx, sig, &sig_len,
-                           reinterpret_cast<const unsigned char*>(message.data()),
-                           message.size()) == 1;
+  bool ok =
+      ctx != nullptr && EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, key_.get()) == 1 &&
+      EVP_DigestSign(ctx, sig, &sig_len, reinterpret_cast<const unsigned char*>(message.data()),
+                     message.size()) == 1;
   EVP_MD_CTX_free(ctx);
   // A signing failure with a loaded key is an OpenSSL internal fault, not outside input.
   if (!ok || sig_len != 64) {
@@ -244,11 +244,10 @@ bool Ed25519Verifier::Verify(std::string_view message, std::string_view sig_hex)
   std::string sig;
   if (sig_hex.size() != 128 || !HexDecode(sig_hex, &sig)) return false;
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  bool ok = ctx != nullptr &&
-            EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, key_.get()) == 1 &&
-            EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
-                             reinterpret_cast<const unsigned char*>(message.data()),
-                             message.size()) == 1;
+  bool ok =
+      ctx != nullptr && EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, key_.get()) == 1 &&
+      EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
+                       reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
   EVP_MD_CTX_free(ctx);
   return ok;
 }

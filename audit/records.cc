@@ -1,12 +1,11 @@
 // Typed record builders and the canonical line encoding.
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
-#include "audit/internal/strcat.h"
 #include "audit/audit_log.h"
 #include "audit/internal/codec.h"
 #include "audit/internal/crypto.h"
+#include "audit/internal/strcat.h"
 #include "common/check.h"
 
 namespace gw::audit {
@@ -36,9 +35,7 @@ constexpr std::pair<RecordType, std::string_view> kTypeNames[] = {
     {RecordType::kRetention, "retention"},
 };
 
-std::string Dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 json Content(const CapturedContent& c) {
   json j = json::object();
@@ -90,8 +87,8 @@ AuditRecord MakeRequestReceived(const RequestId& id, std::string_view principal,
 
 AuditRecord MakeRouteDecision(const RequestId& id, std::string_view principal,
                               const RouteDecisionFields& f) {
-  json b = {{"decision", f.decision}, {"adapter", f.adapter},   {"region", f.region},
-            {"category", f.category}, {"data_class", f.data_class}, {"rule_ids", f.rule_ids},
+  json b = {{"decision", f.decision}, {"adapter", f.adapter},        {"region", f.region},
+            {"category", f.category}, {"data_class", f.data_class},  {"rule_ids", f.rule_ids},
             {"reasons", f.reasons},   {"scores_ppm", json::object()}};
   for (const auto& [k, v] : f.scores_ppm) b["scores_ppm"][k] = v;
   return Make(RecordType::kRouteDecision, id, principal, b);
@@ -101,12 +98,9 @@ AuditRecord MakeConsent(RecordType type, const RequestId& id, std::string_view p
                         const ConsentFields& f) {
   GW_CHECK(type == RecordType::kConsentRequested || type == RecordType::kConsentGranted ||
            type == RecordType::kConsentRefused || type == RecordType::kConsentRevoked);
-  json b = {{"ticket_id", f.ticket_id},
-            {"adapter", f.adapter},
-            {"region", f.region},
-            {"scope", f.scope},
-            {"expires_us", f.expires_us},
-            {"estimated_cost_usd_micros", f.estimated_cost.value()},
+  json b = {{"ticket_id", f.ticket_id},   {"adapter", f.adapter},
+            {"region", f.region},         {"scope", f.scope},
+            {"expires_us", f.expires_us}, {"estimated_cost_usd_micros", f.estimated_cost.value()},
             {"reason", f.reason}};
   return Make(type, id, principal, b);
 }
@@ -159,8 +153,7 @@ AuditRecord MakeConfigEvent(bool reloaded, std::string_view source, std::string_
 
 AuditRecord MakeAdminAction(const RequestId& id, std::string_view principal,
                             const AdminActionFields& f) {
-  json b = {
-      {"action", f.action}, {"target", f.target}, {"result", f.result}, {"detail", f.detail}};
+  json b = {{"action", f.action}, {"target", f.target}, {"result", f.result}, {"detail", f.detail}};
   return Make(RecordType::kAdminAction, id, principal, b);
 }
 
@@ -187,7 +180,7 @@ PreparedRecord Prepare(const AuditRecord& r) {
   PreparedRecord p;
   p.head = internal::StrCat("{\"body\":", r.body_json.empty() ? "{}" : r.body_json, ",\"prev\":\"");
   p.mid = internal::StrCat("\",\"principal\":", JsonString(r.principal),
-                       ",\"request_id\":", JsonString(r.request_id), ",\"seq\":");
+                           ",\"request_id\":", JsonString(r.request_id), ",\"seq\":");
   p.tail = ",\"ts_us\":";
   p.type_part = internal::StrCat(",\"type\":\"", RecordTypeName(r.type), "\"}");
   return p;

@@ -10,11 +10,12 @@
 #include <deque>
 #include <nlohmann/json.hpp>
 
-#include "audit/internal/strcat.h"
 #include "audit/audit_log.h"
 #include "audit/internal/chain.h"
 #include "audit/internal/codec.h"
 #include "audit/internal/crypto.h"
+#include "audit/internal/strcat.h"
+#include "common/utf8.h"
 
 namespace gw::audit {
 namespace {
@@ -47,12 +48,281 @@ bool DepthWithin(std::string_view s, int max_depth) {
   return true;
 }
 
+std::string GetStr(const json& b, const char* k) {
+  auto it = b.find(k);
+  return it != b.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 Status Bad(std::string_view msg) { return absl::InvalidArgumentError(std::string(msg)); }
 
 struct Parsed {
   ParsedRecord rec;
-  json body;
 };
+
+// The fast path: a single-pass validator of the canonical form this module writes (sorted keys,
+// no whitespace, integers only, minimal escapes, valid UTF-8). It accepts exactly the lines the
+// nlohmann-based slow path accepts without floats; anything it does not accept goes to the slow
+// path, which gives the precise error. Verifying large logs is dominated by this function.
+class CanonicalScanner {
+ public:
+  explicit CanonicalScanner(std::string_view s) : s_(s) {}
+
+  bool Record(ParsedRecord* r) {
+    if (!Eat('{')) return false;
+    static constexpr std::string_view kKeys[] = {"body", "prev", "principal", "request_id",
+                                                 "seq",  "sig",  "ts_us",     "type"};
+    size_t next_key = 0;
+    bool first = true;
+    while (true) {
+      if (!first && !Eat(',')) break;
+      first = false;
+      std::string key;
+      if (!String(&key) || !Eat(':')) return false;
+      while (next_key < std::size(kKeys) && kKeys[next_key] != key) {
+        if (kKeys[next_key] != "sig") return false;  // missing required key (or unknown/unsorted)
+        ++next_key;
+      }
+      if (next_key == std::size(kKeys)) return false;
+      const std::string_view k = kKeys[next_key++];
+      if (k == "body") {
+        size_t start = i_;
+        if (!Body(r)) return false;
+        r->body_json = std::string(s_.substr(start, i_ - start));
+      } else if (k == "seq") {
+        bool neg;
+        uint64_t v;
+        if (!Int(&neg, &v) || neg) return false;
+        r->seq = v;
+      } else if (k == "ts_us") {
+        bool neg;
+        uint64_t v;
+        if (!Int(&neg, &v) || v > static_cast<uint64_t>(INT64_MAX)) return false;
+        r->ts_us = neg ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
+      } else {
+        std::string v;
+        if (!String(&v)) return false;
+        if (k == "prev") r->prev = std::move(v);
+        if (k == "principal") r->principal = std::move(v);
+        if (k == "request_id") r->request_id = std::move(v);
+        if (k == "sig") r->sig = std::move(v);
+        if (k == "type") r->type = std::move(v);
+      }
+      if (Peek() == '}') break;
+    }
+    if (next_key != std::size(kKeys) || !Eat('}')) return false;
+    return i_ == s_.size();
+  }
+
+ private:
+  char Peek() const { return i_ < s_.size() ? s_[i_] : '\0'; }
+  bool Eat(char c) {
+    if (Peek() != c || i_ >= s_.size()) return false;
+    ++i_;
+    return true;
+  }
+
+  bool Body(ParsedRecord* r) {
+    if (!Eat('{')) return false;
+    if (Eat('}')) return true;
+    std::string prev_key, key;
+    bool first = true;
+    do {
+      key.clear();
+      if (!String(&key) || (!first && !(prev_key < key)) || !Eat(':')) return false;
+      first = false;
+      if ((key == "adapter" || key == "decision") && Peek() == '"') {
+        std::string v;
+        if (!String(&v)) return false;
+        (key == "adapter" ? r->adapter : r->decision) = std::move(v);
+      } else if (!Value(2)) {
+        return false;
+      }
+      prev_key.swap(key);
+    } while (Eat(','));
+    return Eat('}');
+  }
+
+  bool Value(int depth) {
+    if (depth > kMaxJsonDepth) return false;
+    char c = Peek();
+    if (c == '"') return String(nullptr);
+    if (c == '{') {
+      ++i_;
+      if (Eat('}')) return true;
+      std::string prev_key, key;
+      bool first = true;
+      do {
+        key.clear();
+        if (!String(&key) || (!first && !(prev_key < key)) || !Eat(':') || !Value(depth + 1)) {
+          return false;
+        }
+        first = false;
+        prev_key.swap(key);
+      } while (Eat(','));
+      return Eat('}');
+    }
+    if (c == '[') {
+      ++i_;
+      if (Eat(']')) return true;
+      do {
+        if (!Value(depth + 1)) return false;
+      } while (Eat(','));
+      return Eat(']');
+    }
+    if (c == '-' || (c >= '0' && c <= '9')) {
+      bool neg;
+      uint64_t v;
+      return Int(&neg, &v);
+    }
+    for (std::string_view lit : {"true", "false", "null"}) {
+      if (s_.substr(i_, lit.size()) == lit) {
+        i_ += lit.size();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Canonical integer: -?(0|[1-9][0-9]*), fits 64 bits, no "-0", no fraction or exponent.
+  bool Int(bool* neg, uint64_t* out) {
+    *neg = Eat('-');
+    if (Peek() < '0' || Peek() > '9') return false;
+    if (Peek() == '0') {
+      ++i_;
+      *out = 0;
+      if (*neg) return false;
+    } else {
+      uint64_t v = 0;
+      while (Peek() >= '0' && Peek() <= '9') {
+        uint64_t d = static_cast<uint64_t>(Peek() - '0');
+        if (v > (UINT64_MAX - d) / 10) return false;
+        v = v * 10 + d;
+        ++i_;
+      }
+      *out = v;
+      if (*neg && v > static_cast<uint64_t>(INT64_MAX) + 1) return false;
+    }
+    char c = Peek();
+    return c != '.' && c != 'e' && c != 'E' && !(c >= '0' && c <= '9');
+  }
+
+  // Canonical string: raw UTF-8 except '"', '\\' and control characters, which use the short
+  // escapes \b \f \n \r \t or \u00xx (lowercase hex).
+  bool String(std::string* out) {
+    if (!Eat('"')) return false;
+    size_t start = i_;
+    bool escaped = false;
+    std::string buf;
+    while (true) {
+      if (i_ >= s_.size()) return false;
+      unsigned char c = static_cast<unsigned char>(s_[i_]);
+      if (c == '"') break;
+      if (c < 0x20) return false;
+      if (c != '\\') {
+        ++i_;
+        continue;
+      }
+      if (!escaped) {
+        buf.assign(s_.substr(start, i_ - start));
+        escaped = true;
+      } else {
+        buf.append(s_.substr(start, i_ - start));
+      }
+      if (i_ + 1 >= s_.size()) return false;
+      char e = s_[i_ + 1];
+      i_ += 2;
+      switch (e) {
+        case '"':
+          buf.push_back('"');
+          break;
+        case '\\':
+          buf.push_back('\\');
+          break;
+        case 'b':
+          buf.push_back('\b');
+          break;
+        case 'f':
+          buf.push_back('\f');
+          break;
+        case 'n':
+          buf.push_back('\n');
+          break;
+        case 'r':
+          buf.push_back('\r');
+          break;
+        case 't':
+          buf.push_back('\t');
+          break;
+        case 'u': {
+          if (s_.substr(i_, 2) != "00" || i_ + 4 > s_.size()) return false;
+          int v = 0;
+          for (size_t k = i_ + 2; k < i_ + 4; ++k) {
+            char h = s_[k];
+            if (h >= '0' && h <= '9') {
+              v = v * 16 + (h - '0');
+            } else if (h >= 'a' && h <= 'f') {
+              v = v * 16 + (h - 'a' + 10);
+            } else {
+              return false;
+            }
+          }
+          if (v >= 0x20 || v == '\b' || v == '\f' || v == '\n' || v == '\r' || v == '\t') {
+            return false;
+          }
+          buf.push_back(static_cast<char>(v));
+          i_ += 4;
+          break;
+        }
+        default:
+          return false;
+      }
+      start = i_;
+    }
+    std::string_view tail = s_.substr(start, i_ - start);
+    ++i_;  // closing quote
+    if (escaped) {
+      buf.append(tail);
+      if (!IsValidUtf8(buf)) return false;
+      if (out) *out = std::move(buf);
+    } else {
+      if (!IsValidUtf8(tail)) return false;
+      if (out) out->assign(tail);
+    }
+    return true;
+  }
+
+  std::string_view s_;
+  size_t i_ = 0;
+};
+
+StatusOr<Parsed> ParseFull(std::string_view line);
+
+// Fast path first; on any doubt, the slow path decides (and names the error).
+StatusOr<Parsed> ParseLine(std::string_view line) {
+  if (line.size() <= kMaxLineBytes) {
+    Parsed p;
+    ParsedRecord& r = p.rec;
+    if (CanonicalScanner(line).Record(&r) && internal::IsLowerHex(r.prev, 64) &&
+        (r.sig.empty() || internal::IsLowerHex(r.sig, 128)) && RecordTypeFromName(r.type)) {
+      if (r.sig.empty()) {
+        r.signed_bytes = std::string(line);
+      } else {
+        std::string needle = internal::StrCat(",\"sig\":\"", r.sig, "\"");
+        size_t pos = line.rfind(needle);
+        if (pos != std::string_view::npos) {
+          r.signed_bytes = internal::StrCat(line.substr(0, pos), line.substr(pos + needle.size()));
+          r.raw = std::string(line);
+          return p;
+        }
+      }
+      if (r.sig.empty()) {
+        r.raw = std::string(line);
+        return p;
+      }
+    }
+  }
+  return ParseFull(line);
+}
 
 StatusOr<Parsed> ParseFull(std::string_view line) {
   if (line.size() > kMaxLineBytes) return Bad("line too long");
@@ -103,13 +373,13 @@ StatusOr<Parsed> ParseFull(std::string_view line) {
     if (!internal::IsLowerHex(r.sig, 128)) return Bad("field sig: expected 128 lowercase hex");
   }
   if (!RecordTypeFromName(r.type)) return Bad("field type: unknown record type");
-  p.body = std::move(j["body"]);
-  r.body_json = p.body.dump();
-  if (p.body.contains("adapter") && p.body["adapter"].is_string()) {
-    r.adapter = p.body["adapter"].get<std::string>();
+  const json& body = j["body"];
+  r.body_json = body.dump();
+  if (body.contains("adapter") && body["adapter"].is_string()) {
+    r.adapter = body["adapter"].get<std::string>();
   }
-  if (p.body.contains("decision") && p.body["decision"].is_string()) {
-    r.decision = p.body["decision"].get<std::string>();
+  if (body.contains("decision") && body["decision"].is_string()) {
+    r.decision = body["decision"].get<std::string>();
   }
   if (r.sig.empty()) {
     r.signed_bytes = std::string(line);
@@ -142,11 +412,6 @@ std::vector<std::string_view> SplitLines(std::string_view content, bool* torn) {
   return lines;
 }
 
-std::string GetStr(const json& b, const char* k) {
-  auto it = b.find(k);
-  return it != b.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 StatusOr<std::string> ReadSegment(const std::string& dir, const std::string& name) {
   auto content = internal::ReadFile(dir + "/" + name);
   if (!content.ok()) return content.status();
@@ -155,8 +420,15 @@ StatusOr<std::string> ReadSegment(const std::string& dir, const std::string& nam
 
 }  // namespace
 
-StatusOr<ParsedRecord> ParseRecordLine(std::string_view line) {
+namespace internal {
+StatusOr<ParsedRecord> ParseRecordLineSlow(std::string_view line) {
   GW_ASSIGN_OR_RETURN(Parsed p, ParseFull(line));
+  return std::move(p.rec);
+}
+}  // namespace internal
+
+StatusOr<ParsedRecord> ParseRecordLine(std::string_view line) {
+  GW_ASSIGN_OR_RETURN(Parsed p, ParseLine(line));
   return std::move(p.rec);
 }
 
@@ -182,7 +454,7 @@ std::optional<VerifyFailure> CheckSegment(std::string_view name, std::string_vie
   std::vector<std::optional<Parsed>> parsed(lines.size());
   auto parse_at = [&](size_t i) -> StatusOr<const Parsed*> {
     if (!parsed[i]) {
-      auto p = ParseFull(lines[i]);
+      auto p = ParseLine(lines[i]);
       if (!p.ok()) return p.status();
       parsed[i] = std::move(*p);
     }
@@ -202,18 +474,19 @@ std::optional<VerifyFailure> CheckSegment(std::string_view name, std::string_vie
     const ParsedRecord& r = p.rec;
     const std::string line_hash = HashHex(Sha256(lines[i]));
     if (i == 0) {
+      const json body = json::parse(r.body_json, nullptr, /*allow_exceptions=*/false);
       // Segment header: commits to the previous segment and names the key.
       if (r.type != "segment_header") return fail(ln, r.seq, "first line is not a segment_header");
       if (r.sig.empty()) return fail(ln, r.seq, "segment header is not signed");
       if (r.seq != name_seq) return fail(ln, r.seq, "header seq does not match the file name");
-      if (GetStr(p.body, "format") != kFormatName) return fail(ln, r.seq, "unknown format");
-      auto idx = p.body.find("segment_index");
-      auto fseq = p.body.find("first_seq");
-      if (idx == p.body.end() || !idx->is_number_integer() || fseq == p.body.end() ||
+      if (GetStr(body, "format") != kFormatName) return fail(ln, r.seq, "unknown format");
+      auto idx = body.find("segment_index");
+      auto fseq = body.find("first_seq");
+      if (idx == body.end() || !idx->is_number_integer() || fseq == body.end() ||
           !fseq->is_number_unsigned() || fseq->get<uint64_t>() != r.seq) {
         return fail(ln, r.seq, "header fields segment_index/first_seq missing or wrong");
       }
-      const std::string key_hex = GetStr(p.body, "public_key");
+      const std::string key_hex = GetStr(body, "public_key");
       if (!st->verifier) {
         auto v = Ed25519Verifier::FromRawHex(key_hex);
         if (!v.ok()) return fail(ln, r.seq, "header public_key is not an Ed25519 key");
@@ -226,14 +499,15 @@ std::optional<VerifyFailure> CheckSegment(std::string_view name, std::string_vie
         if (idx->get<int64_t>() != st->segment_index + 1) {
           return fail(ln, r.seq, "segment_index does not follow the previous segment");
         }
-        if (GetStr(p.body, "prev_segment_last_hash") != st->head) {
+        if (GetStr(body, "prev_segment_last_hash") != st->head) {
           return fail(ln, r.seq,
                       "header does not commit to the previous segment's last record (previous "
                       "segment truncated or altered, or this segment spliced in)");
         }
       } else {
-        if (r.seq == 0 && r.prev != kZeroHash) return fail(ln, r.seq, "first record's prev is not zero");
-        if (GetStr(p.body, "prev_segment_last_hash") != r.prev) {
+        if (r.seq == 0 && r.prev != kZeroHash)
+          return fail(ln, r.seq, "first record's prev is not zero");
+        if (GetStr(body, "prev_segment_last_hash") != r.prev) {
           return fail(ln, r.seq, "header prev_segment_last_hash differs from its prev");
         }
         st->next_seq = r.seq;
@@ -249,11 +523,11 @@ std::optional<VerifyFailure> CheckSegment(std::string_view name, std::string_vie
       if (r.seq > st->next_seq) {
         return fail(ln, st->next_seq,
                     internal::StrCat("expected seq ", st->next_seq, ", found ", r.seq,
-                                 ": record seq ", st->next_seq, " missing or out of order"));
+                                     ": record seq ", st->next_seq, " missing or out of order"));
       }
       return fail(ln, st->next_seq,
                   internal::StrCat("expected seq ", st->next_seq, ", found ", r.seq,
-                               ": record out of order or duplicated"));
+                                   ": record out of order or duplicated"));
     }
     if (!r.sig.empty() && !st->verifier->Verify(r.signed_bytes, r.sig)) {
       return fail(ln, r.seq, "signature invalid");
@@ -276,9 +550,11 @@ std::optional<VerifyFailure> CheckSegment(std::string_view name, std::string_vie
         }
       }
       if (authentic && i > 0) {
-        return fail(ln - 1, r.seq - 1,
-                    internal::StrCat("record altered: its hash does not match the prev committed by "
-                                 "seq ", r.seq, " (line ", ln, "), which is signed"));
+        return fail(
+            ln - 1, r.seq - 1,
+            internal::StrCat("record altered: its hash does not match the prev committed by "
+                             "seq ",
+                             r.seq, " (line ", ln, "), which is signed"));
       }
       if (authentic) {
         return fail(ln, r.seq,
@@ -414,14 +690,16 @@ std::string CsvField(std::string_view s) {
 }
 }  // namespace
 
-std::string CsvHeader() { return "seq,ts_us,time,type,request_id,principal,adapter,decision,body\n"; }
+std::string CsvHeader() {
+  return "seq,ts_us,time,type,request_id,principal,adapter,decision,body\n";
+}
 
 std::string FormatExportLine(const ParsedRecord& r, ExportFormat format) {
   if (format == ExportFormat::kJsonl) return r.raw + "\n";
-  return internal::StrCat(r.seq, ",", r.ts_us, ",", FormatRfc3339(r.ts_us), ",", CsvField(r.type), ",",
-                      CsvField(r.request_id), ",", CsvField(r.principal), ",",
-                      CsvField(r.adapter), ",", CsvField(r.decision), ",",
-                      CsvField(r.body_json), "\n");
+  return internal::StrCat(r.seq, ",", r.ts_us, ",", FormatRfc3339(r.ts_us), ",", CsvField(r.type),
+                          ",", CsvField(r.request_id), ",", CsvField(r.principal), ",",
+                          CsvField(r.adapter), ",", CsvField(r.decision), ",",
+                          CsvField(r.body_json), "\n");
 }
 
 std::string FormatRfc3339(int64_t unix_us) {

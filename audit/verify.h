@@ -33,11 +33,11 @@ struct ParsedRecord {
   std::string type;
   std::string request_id;
   std::string principal;
-  std::string prev;       // 64 hex
-  std::string sig;        // 128 hex, or empty
-  std::string body_json;  // canonical JSON object
-  std::string adapter;    // body.adapter if a string, else ""
-  std::string decision;   // body.decision if a string, else ""
+  std::string prev;          // 64 hex
+  std::string sig;           // 128 hex, or empty
+  std::string body_json;     // canonical JSON object
+  std::string adapter;       // body.adapter if a string, else ""
+  std::string decision;      // body.decision if a string, else ""
   std::string signed_bytes;  // canonical bytes without `sig` (what the signature covers)
   std::string raw;           // the line as read
   // Where it was read (filled by readers, not by ParseRecordLine).
@@ -61,11 +61,11 @@ StatusOr<ParsedRecord> ParseRecordLine(std::string_view line);
 
 // Where and why verification failed.
 struct VerifyFailure {
-  std::string segment;             // file name within the directory
-  int64_t line = 0;                // 1-based line number (0 if about the file or directory)
-  std::optional<uint64_t> seq;     // the record named, when known
+  std::string segment;          // file name within the directory
+  int64_t line = 0;             // 1-based line number (0 if about the file or directory)
+  std::optional<uint64_t> seq;  // the record named, when known
   std::string reason;
-  std::string ToString() const;    // "<segment>:<line>: seq <n>: <reason>"
+  std::string ToString() const;  // "<segment>:<line>: seq <n>: <reason>"
 };
 
 struct VerifyReport {
@@ -74,7 +74,7 @@ struct VerifyReport {
   uint64_t first_seq = 0;
   uint64_t last_seq = 0;
   std::string head_hash;
-  bool key_pinned = false;  // a public key was given and every header matched it
+  bool key_pinned = false;               // a public key was given and every header matched it
   std::optional<VerifyFailure> failure;  // nullopt = the whole log verified
   bool ok() const { return !failure.has_value(); }
 };

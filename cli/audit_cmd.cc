@@ -172,8 +172,8 @@ void AddAuditCommands(CLI::App& app) {
   CLI::App* audit = app.add_subcommand("audit", "verify, read and export the audit log (offline)");
   audit->require_subcommand(1);
   auto o = std::make_shared<AuditOptions>();
-  auto add = [&](const char* name, const char* help, int (*run)(const AuditOptions&, std::ostream&,
-                                                                 std::ostream&)) {
+  auto add = [&](const char* name, const char* help,
+                 int (*run)(const AuditOptions&, std::ostream&, std::ostream&)) {
     CLI::App* cmd = audit->add_subcommand(name, help);
     cmd->add_option("dir", o->dir, "audit directory (default $XDG_STATE_HOME/gatewayd/audit)");
     cmd->callback([o, run] { std::exit(run(*o, std::cout, std::cerr)); });

@@ -7,9 +7,8 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "policies/eval/presidio_eval.h"
 #include "policies/scan.h"
@@ -36,8 +35,8 @@ bool ReadAll(const std::string& path, std::string* data, std::ostream& err) {
 
 StatusOr<std::unique_ptr<policies::Scanner>> DefaultScanner() {
   const config::PolicyConfig defaults;
-  GW_ASSIGN_OR_RETURN(auto classes, policies::DataClassSet::Create(defaults.data_classes,
-                                                                   defaults.default_class));
+  GW_ASSIGN_OR_RETURN(
+      auto classes, policies::DataClassSet::Create(defaults.data_classes, defaults.default_class));
   return policies::Scanner::Create(defaults.detectors, classes, "<built-in defaults>");
 }
 
@@ -75,9 +74,12 @@ int RunScan(const ScanOptions& o, std::ostream& out, std::ostream& err) {
     nlohmann::json j;
     j["findings"] = nlohmann::json::array();
     for (const auto& f : findings) {
-      nlohmann::json e{{"type", f.type},       {"begin", f.begin},
-                       {"end", f.end},         {"detector", f.detector},
-                       {"confidence", f.confidence}, {"class", classes.Name(f.data_class)}};
+      nlohmann::json e{{"type", f.type},
+                       {"begin", f.begin},
+                       {"end", f.end},
+                       {"detector", f.detector},
+                       {"confidence", f.confidence},
+                       {"class", classes.Name(f.data_class)}};
       if (o.show_values) e["value"] = text.substr(f.begin, f.end - f.begin);
       j["findings"].push_back(std::move(e));
     }
@@ -92,9 +94,8 @@ int RunScan(const ScanOptions& o, std::ostream& out, std::ostream& err) {
   out << line << (o.show_values ? "  VALUE" : "") << "\n";
   for (const auto& f : findings) {
     const std::string span = std::to_string(f.begin) + ".." + std::to_string(f.end);
-    std::snprintf(line, sizeof line, "%-16s %-17s %-20s %-13s %5.2f", f.type.c_str(),
-                  span.c_str(), f.detector.c_str(), classes.Name(f.data_class).c_str(),
-                  f.confidence);
+    std::snprintf(line, sizeof line, "%-16s %-17s %-20s %-13s %5.2f", f.type.c_str(), span.c_str(),
+                  f.detector.c_str(), classes.Name(f.data_class).c_str(), f.confidence);
     out << line;
     if (o.show_values) {
       const std::string v = Printable(std::string_view(text).substr(f.begin, f.end - f.begin));

@@ -11,13 +11,12 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <random>
 
-#include <nlohmann/json.hpp>
-
-#include "cloud_adapters/strings.h"
 #include "absl/strings/str_cat.h"
 #include "cloud_adapters/runtime_impl.h"
+#include "cloud_adapters/strings.h"
 #include "common/logging.h"
 
 namespace gw::cloud {
@@ -42,7 +41,10 @@ std::string WireCodec::ErrorMessage(std::string_view body) const {
 
 absl::StatusCode CodeForHttpStatus(int s) {
   switch (s) {
-    case 400: case 404: case 413: case 422:
+    case 400:
+    case 404:
+    case 413:
+    case 422:
       return absl::StatusCode::kInvalidArgument;
     case 401:
       return absl::StatusCode::kUnauthenticated;
@@ -89,8 +91,8 @@ std::string ScrubProviderMessage(std::string_view msg, const Secret& key, const 
     size_t pos = 0;
     while ((pos = s.find(prefix, pos)) != std::string::npos) {
       size_t end = pos;
-      while (end < s.size() && (std::isalnum(static_cast<unsigned char>(s[end])) || s[end] == '-' || s[end] == '_' ||
-                                s[end] == '*' || s[end] == '.')) {
+      while (end < s.size() && (std::isalnum(static_cast<unsigned char>(s[end])) || s[end] == '-' ||
+                                s[end] == '_' || s[end] == '*' || s[end] == '.')) {
         ++end;
       }
       if (end - pos >= 8) {
@@ -216,8 +218,8 @@ std::string Prefix(const Core& core) {
   return absl::StrCat("adapter '", core.config.name, "' (", core.config.type, "): ");
 }
 
-asio::awaitable<void> RunCall(std::shared_ptr<Core> core, ChatCall call,
-                              StreamObserver* observer, CancellationToken cancel) {
+asio::awaitable<void> RunCall(std::shared_ptr<Core> core, ChatCall call, StreamObserver* observer,
+                              CancellationToken cancel) {
   StreamResult result;
   result.adapter = core->config.name;
   const std::string& rid = call.request_id.str();
@@ -317,8 +319,8 @@ asio::awaitable<void> RunCall(std::shared_ptr<Core> core, ChatCall call,
       }
       if (result.any_text) {
         // Never retry once the client has seen text: the answer would be duplicated.
-        finish(Status(s.code(), std::string(s.message()) + " (after " +
-                                    std::to_string(st.deltas) + " deltas)"));
+        finish(Status(s.code(), std::string(s.message()) + " (after " + std::to_string(st.deltas) +
+                                    " deltas)"));
         co_return;
       }
       if (!retryable || attempt > core->config.max_retries) {
@@ -336,8 +338,8 @@ asio::awaitable<void> RunCall(std::shared_ptr<Core> core, ChatCall call,
         finish(Status(s.code(), std::string(s.message()) + " (retry budget exhausted)"));
         co_return;
       }
-      log::Warn(rid, "adapter {} attempt {} failed with {}; retrying in {} us",
-                core->config.name, attempt, absl::StatusCodeToString(s.code()), wait.value());
+      log::Warn(rid, "adapter {} attempt {} failed with {}; retrying in {} us", core->config.name,
+                attempt, absl::StatusCodeToString(s.code()), wait.value());
       result.total_backoff += wait;
       if (!co_await Sleep(wait, cancel)) {
         finish(absl::CancelledError("cancelled"));
@@ -357,8 +359,7 @@ class HttpProvider final : public Provider {
   CircuitState circuit_state() const override { return core_->breaker->state(); }
   void Stream(ChatCall call, StreamObserver& observer, CancellationToken cancel) override {
     asio::co_spawn(asio::make_strand(core_->rt->io),
-                   RunCall(core_, std::move(call), &observer, std::move(cancel)),
-                   asio::detached);
+                   RunCall(core_, std::move(call), &observer, std::move(cancel)), asio::detached);
   }
 
  private:

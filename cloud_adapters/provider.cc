@@ -1,5 +1,6 @@
 #include "cloud_adapters/provider.h"
 
+#include <algorithm>
 #include <future>
 #include <map>
 #include <mutex>
@@ -10,21 +11,30 @@ namespace gw::cloud {
 
 std::string_view FinishReasonName(FinishReason r) {
   switch (r) {
-    case FinishReason::kUnknown: return "unknown";
-    case FinishReason::kStop: return "stop";
-    case FinishReason::kLength: return "length";
-    case FinishReason::kStopSequence: return "stop_sequence";
-    case FinishReason::kContentFilter: return "content_filter";
-    case FinishReason::kToolCall: return "tool_call";
+    case FinishReason::kUnknown:
+      return "unknown";
+    case FinishReason::kStop:
+      return "stop";
+    case FinishReason::kLength:
+      return "length";
+    case FinishReason::kStopSequence:
+      return "stop_sequence";
+    case FinishReason::kContentFilter:
+      return "content_filter";
+    case FinishReason::kToolCall:
+      return "tool_call";
   }
   return "unknown";
 }
 
 std::string_view CircuitStateName(CircuitState s) {
   switch (s) {
-    case CircuitState::kClosed: return "closed";
-    case CircuitState::kOpen: return "open";
-    case CircuitState::kHalfOpen: return "half_open";
+    case CircuitState::kClosed:
+      return "closed";
+    case CircuitState::kOpen:
+      return "open";
+    case CircuitState::kHalfOpen:
+      return "half_open";
   }
   return "closed";
 }

@@ -87,10 +87,10 @@ struct StreamResult {
   Status status;  // OK = the provider finished the answer
   FinishReason finish = FinishReason::kUnknown;
   Usage usage;
-  int attempts = 0;             // HTTP attempts made (1 + retries)
-  bool any_text = false;        // at least one delta reached the observer
-  Micros total_backoff{0};      // time spent waiting between attempts
-  std::string adapter;          // name of the adapter that produced this result
+  int attempts = 0;         // HTTP attempts made (1 + retries)
+  bool any_text = false;    // at least one delta reached the observer
+  Micros total_backoff{0};  // time spent waiting between attempts
+  std::string adapter;      // name of the adapter that produced this result
 };
 
 // Receives one stream. OnText is called zero or more times, then OnComplete exactly once; calls

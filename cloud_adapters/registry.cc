@@ -29,13 +29,13 @@ std::vector<std::string_view> ProviderTypes() {
 StatusOr<Url> AdapterBaseUrl(const config::AdapterConfig& config, std::string_view fallback) {
   std::string_view s = config.base_url.empty() ? fallback : std::string_view(config.base_url);
   if (s.empty()) {
-    return absl::InvalidArgumentError("adapter '" + config.name + "': base_url is required for type " +
-                                      config.type);
+    return absl::InvalidArgumentError("adapter '" + config.name +
+                                      "': base_url is required for type " + config.type);
   }
   auto u = ParseUrl(s);
   if (!u.ok()) {
-    return absl::InvalidArgumentError("adapter '" + config.name + "': base_url: " +
-                                      std::string(u.status().message()));
+    return absl::InvalidArgumentError("adapter '" + config.name +
+                                      "': base_url: " + std::string(u.status().message()));
   }
   return u;
 }

@@ -3,9 +3,10 @@
 //   type                 provider folder               default base_url
 //   "openai"             cloud_adapters/openai/        https://api.openai.com/v1
 //   "anthropic"          cloud_adapters/anthropic/     https://api.anthropic.com/v1
-//   "azure_openai"       cloud_adapters/azure_openai/  (required: https://<resource>.openai.azure.com)
-//   "gemini"             cloud_adapters/gemini/        https://generativelanguage.googleapis.com/v1beta
-//   "openai_compatible"  cloud_adapters/openai/ codec in compatible mode (required base_url)
+//   "azure_openai"       cloud_adapters/azure_openai/  (required:
+//   https://<resource>.openai.azure.com) "gemini"             cloud_adapters/gemini/
+//   https://generativelanguage.googleapis.com/v1beta "openai_compatible"  cloud_adapters/openai/
+//   codec in compatible mode (required base_url)
 // To add a provider: write a WireCodec in its own folder and add a row to kProviders in
 // registry.cc. Wire formats are documented in docs/adapters.md.
 //

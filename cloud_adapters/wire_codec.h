@@ -17,8 +17,8 @@ namespace gw::cloud {
 struct StreamState {
   Usage usage;
   FinishReason finish = FinishReason::kUnknown;
-  bool done = false;        // the provider's terminal event was seen
-  int64_t deltas = 0;       // text deltas emitted
+  bool done = false;                                // the provider's terminal event was seen
+  int64_t deltas = 0;                               // text deltas emitted
   std::function<void(std::string_view)> emit_text;  // forwards a delta to the observer
   void Emit(std::string_view t) {
     if (t.empty()) return;

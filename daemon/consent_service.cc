@@ -1,10 +1,9 @@
 #include "daemon/consent_service.h"
 
 #include <grp.h>
+#include <grpcpp/grpcpp.h>
 #include <pwd.h>
 #include <unistd.h>
-
-#include <grpcpp/grpcpp.h>
 
 #include <thread>
 
@@ -45,7 +44,8 @@ StatusOr<policies::GrantScope> ScopeFromProto(v1::ConsentScope s) {
     case v1::CONSENT_SCOPE_APP:
       return policies::GrantScope::kApp;
     default:
-      return absl::InvalidArgumentError(absl::StrCat("unknown consent scope ", static_cast<int>(s)));
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown consent scope ", static_cast<int>(s)));
   }
 }
 
@@ -183,13 +183,13 @@ grpc::ServerUnaryReactor* PolicyConsentService::List(grpc::CallbackServerContext
   const auto snap = state_.snapshot();
   auto principal = Authenticate(*ctx, state_, *snap);
   if (!principal.ok()) return FinishUnary(ctx, principal.status());
-  return RunOffThread(ctx, [this, who = principal->Display(), all = req->include_inactive(),
-                            resp]() -> Status {
-    auto grants = consent_.List(who, all);
-    if (!grants.ok()) return grants.status();
-    for (const auto& g : *grants) ToProto(g, resp->add_grants());
-    return absl::OkStatus();
-  });
+  return RunOffThread(
+      ctx, [this, who = principal->Display(), all = req->include_inactive(), resp]() -> Status {
+        auto grants = consent_.List(who, all);
+        if (!grants.ok()) return grants.status();
+        for (const auto& g : *grants) ToProto(g, resp->add_grants());
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* HandleBudgetShow(grpc::CallbackServerContext* ctx,
@@ -204,9 +204,9 @@ grpc::ServerUnaryReactor* HandleBudgetShow(grpc::CallbackServerContext* ctx,
     if (!principal->admin) {
       log::Warn("", "budget show of {} refused for non-admin {}", req->principal(),
                 principal->Display());
-      return FinishUnary(ctx, absl::PermissionDeniedError(absl::StrCat(
-                                  principal->Display(),
-                                  " may only see its own budgets (admins see everyone's)")));
+      return FinishUnary(
+          ctx, absl::PermissionDeniedError(absl::StrCat(
+                   principal->Display(), " may only see its own budgets (admins see everyone's)")));
     }
     who.name = req->principal();
   }

@@ -2,11 +2,11 @@
 // llm_chat_detect_template does) and rendering in each family's published format.
 #include <string>
 
-#include "absl/strings/str_cat.h"
-#include "local_engine/internal/absl_compat.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "common/logging.h"
 #include "local_engine/engine.h"
+#include "local_engine/internal/absl_compat.h"
 
 namespace gw::engine {
 namespace {
@@ -15,20 +15,24 @@ bool Has(std::string_view s, std::string_view marker) {
   return s.find(marker) != std::string_view::npos;
 }
 
-std::string Trim(std::string_view s) {
-  return std::string(absl::StripAsciiWhitespace(Av(s)));
-}
+std::string Trim(std::string_view s) { return std::string(absl::StripAsciiWhitespace(Av(s))); }
 
 }  // namespace
 
 std::string_view ChatTemplateFamilyName(ChatTemplateFamily f) {
   switch (f) {
-    case ChatTemplateFamily::kChatMl: return "chatml";
-    case ChatTemplateFamily::kLlama3: return "llama3";
-    case ChatTemplateFamily::kLlama2: return "llama2";
-    case ChatTemplateFamily::kPhi3: return "phi3";
-    case ChatTemplateFamily::kZephyr: return "zephyr";
-    case ChatTemplateFamily::kGemma: return "gemma";
+    case ChatTemplateFamily::kChatMl:
+      return "chatml";
+    case ChatTemplateFamily::kLlama3:
+      return "llama3";
+    case ChatTemplateFamily::kLlama2:
+      return "llama2";
+    case ChatTemplateFamily::kPhi3:
+      return "phi3";
+    case ChatTemplateFamily::kZephyr:
+      return "zephyr";
+    case ChatTemplateFamily::kGemma:
+      return "gemma";
   }
   return "chatml";
 }
@@ -50,8 +54,8 @@ ChatTemplate ChatTemplate::Detect(std::string_view jinja, bool* recognised) {
     t.family_ = ChatTemplateFamily::kLlama2;
     t.llama2_system_ = Has(jinja, "<<SYS>>");
     t.llama2_bos_inside_ = Has(jinja, "bos_token + '[INST]") || Has(jinja, "bos_token + \"[INST]");
-    t.llama2_strip_ = Has(jinja, "content.strip()") || Has(jinja, "content'].strip()") ||
-                      Has(jinja, "| trim");
+    t.llama2_strip_ =
+        Has(jinja, "content.strip()") || Has(jinja, "content'].strip()") || Has(jinja, "| trim");
   } else if (Has(jinja, "<|assistant|>") && Has(jinja, "<|end|>")) {
     t.family_ = ChatTemplateFamily::kPhi3;
   } else if (Has(jinja, "<|user|>") && Has(jinja, "<|assistant|>")) {

@@ -39,8 +39,9 @@ enum class TokenType : int32_t {
   kByte = 6,
 };
 
-std::string_view VocabTypeName(VocabType t);               // "spm" / "bpe"
-std::string_view PreTokenizerName(PreTokenizerType t);     // "none", "llama-bpe", "qwen2", "gpt2", "smollm"
+std::string_view VocabTypeName(VocabType t);  // "spm" / "bpe"
+std::string_view PreTokenizerName(
+    PreTokenizerType t);  // "none", "llama-bpe", "qwen2", "gpt2", "smollm"
 
 // A tokenizer built from the tokenizer.ggml.* keys of a GGUF file. Owns a copy of the vocabulary
 // (independent of the reader's lifetime).
@@ -93,8 +94,9 @@ class Tokenizer {
 
 // Turns a stream of token ids into text that is always valid UTF-8: bytes of an incomplete
 // sequence are held back until the rest arrives; each maximal ill-formed subpart (RFC 3629
-// well-formedness, Unicode ch. 3 "U+FFFD substitution of maximal subparts") becomes one U+FFFD. Borrows the tokenizer (must outlive this object).
-// Thread-compatible: one instance per generation stream.
+// well-formedness, Unicode ch. 3 "U+FFFD substitution of maximal subparts") becomes one U+FFFD.
+// Borrows the tokenizer (must outlive this object). Thread-compatible: one instance per generation
+// stream.
 class StreamingDetokenizer {
  public:
   explicit StreamingDetokenizer(const Tokenizer& tokenizer, bool render_special = false);
@@ -155,15 +157,15 @@ class ChatTemplate {
 
 // Metadata of a model file, for routing decisions and `gatewayctl model info`.
 struct ModelInfo {
-  std::string architecture;    // general.architecture, e.g. "llama", "qwen2"
-  std::string name;            // general.name, "" when absent
+  std::string architecture;  // general.architecture, e.g. "llama", "qwen2"
+  std::string name;          // general.name, "" when absent
   uint32_t gguf_version = 0;
   uint64_t file_bytes = 0;
   uint64_t parameter_count = 0;  // sum of the element counts of all tensors
   uint64_t tensor_count = 0;
   // Tensor types and how many tensors use each, ordered by type number.
   std::vector<std::pair<GgmlType, uint64_t>> tensor_types;
-  uint64_t context_length = 0;  // <arch>.context_length, 0 when absent (tokens)
+  uint64_t context_length = 0;    // <arch>.context_length, 0 when absent (tokens)
   uint64_t embedding_length = 0;  // <arch>.embedding_length, 0 when absent
   uint64_t block_count = 0;       // <arch>.block_count, 0 when absent
   int32_t n_vocab = 0;

@@ -75,9 +75,9 @@ struct GgmlTypeTraits {
 };
 std::optional<GgmlTypeTraits> GetGgmlTypeTraits(uint32_t type);
 
-// Byte size of a row-major tensor of `type` with dimensions `ne` (ne[0] innermost); INVALID_ARGUMENT
-// when ne[0] is not a multiple of the block size, a dimension is negative, or the size overflows
-// 64 bits. Thread-safe.
+// Byte size of a row-major tensor of `type` with dimensions `ne` (ne[0] innermost);
+// INVALID_ARGUMENT when ne[0] is not a multiple of the block size, a dimension is negative, or the
+// size overflows 64 bits. Thread-safe.
 StatusOr<uint64_t> GgmlTensorBytes(GgmlType type, const std::vector<int64_t>& ne);
 
 // GGUF metadata value types (gguf.h `enum gguf_type`).
@@ -104,14 +104,14 @@ std::string_view GgufValueTypeName(GgufValueType t);
 struct GgufValue {
   GgufValueType type = GgufValueType::kUint8;
   // Scalars: exactly one of these is meaningful, by `type`.
-  uint64_t u = 0;    // kUint8/16/32/64, kBool (0 or 1)
-  int64_t i = 0;     // kInt8/16/32/64
-  double f = 0;      // kFloat32 (widened), kFloat64
+  uint64_t u = 0;       // kUint8/16/32/64, kBool (0 or 1)
+  int64_t i = 0;        // kInt8/16/32/64
+  double f = 0;         // kFloat32 (widened), kFloat64
   std::string_view sv;  // kString: the bytes (inside the mapping for a reader-produced value)
   // Arrays.
   GgufValueType elem_type = GgufValueType::kUint8;
-  uint64_t count = 0;               // number of elements
-  std::string_view raw;             // scalar element arrays: count * element size bytes, LE
+  uint64_t count = 0;                     // number of elements
+  std::string_view raw;                   // scalar element arrays: count * element size bytes, LE
   std::vector<std::string_view> strings;  // string element arrays
   std::vector<GgufValue> elems;           // nested array element arrays
 
@@ -130,9 +130,9 @@ struct GgufTensorInfo {
   GgmlType type = GgmlType::kF32;
   uint32_t n_dims = 0;
   std::array<int64_t, 4> ne = {1, 1, 1, 1};  // elements per dimension, ne[0] innermost
-  uint64_t offset = 0;      // bytes, relative to the start of the tensor data section
-  uint64_t file_offset = 0; // bytes, from the start of the file
-  uint64_t n_bytes = 0;     // bytes of tensor data
+  uint64_t offset = 0;            // bytes, relative to the start of the tensor data section
+  uint64_t file_offset = 0;       // bytes, from the start of the file
+  uint64_t n_bytes = 0;           // bytes of tensor data
   const uint8_t* data = nullptr;  // into the mapping; valid while the reader lives
   int64_t NumElements() const { return ne[0] * ne[1] * ne[2] * ne[3]; }
 };
@@ -154,9 +154,9 @@ class GgufReader {
   GgufReader& operator=(const GgufReader&) = delete;
 
   uint32_t version() const { return version_; }
-  uint32_t alignment() const { return alignment_; }  // bytes
+  uint32_t alignment() const { return alignment_; }      // bytes
   uint64_t data_offset() const { return data_offset_; }  // bytes from file start
-  uint64_t file_size() const { return size_; }  // bytes
+  uint64_t file_size() const { return size_; }           // bytes
 
   // Metadata in file order.
   const std::vector<std::pair<std::string_view, GgufValue>>& metadata() const { return kv_; }

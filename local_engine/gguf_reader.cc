@@ -11,19 +11,20 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "local_engine/internal/absl_compat.h"
 #include "local_engine/gguf.h"
+#include "local_engine/internal/absl_compat.h"
 
 namespace gw::engine {
 namespace {
 
 constexpr uint32_t kMaxDims = 4;
-constexpr uint64_t kMaxNameBytes = 64;      // spec: tensor names are at most 64 bytes
-constexpr uint64_t kMaxKeyBytes = 65535;    // spec: keys are at most 2^16-1 bytes
+constexpr uint64_t kMaxNameBytes = 64;    // spec: tensor names are at most 64 bytes
+constexpr uint64_t kMaxKeyBytes = 65535;  // spec: keys are at most 2^16-1 bytes
 constexpr int kMaxArrayDepth = 8;
 
 Status Corrupt(std::string_view field, uint64_t offset, std::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat("gguf: ", Av(field), " at offset ", offset, ": ", Av(what)));
+  return absl::InvalidArgumentError(
+      absl::StrCat("gguf: ", Av(field), " at offset ", offset, ": ", Av(what)));
 }
 
 // Keys and names are printed escaped, shortened, so that hostile bytes stay readable.
@@ -34,7 +35,9 @@ std::string Quote(std::string_view s) {
   return absl::StrCat("'", out, "'");
 }
 
-bool MulOverflows(uint64_t a, uint64_t b, uint64_t* out) { return __builtin_mul_overflow(a, b, out); }
+bool MulOverflows(uint64_t a, uint64_t b, uint64_t* out) {
+  return __builtin_mul_overflow(a, b, out);
+}
 
 uint64_t ValueMinBytes(GgufValueType t) {
   switch (t) {
@@ -84,9 +87,9 @@ class Cursor {
     uint64_t len = 0;
     GW_RETURN_IF_ERROR(Read(field, &len));
     if (len > left()) {
-      return Corrupt(field, at,
-                     absl::StrCat("string length ", len, " runs past end of file (", left(),
-                                  " bytes left)"));
+      return Corrupt(
+          field, at,
+          absl::StrCat("string length ", len, " runs past end of file (", left(), " bytes left)"));
     }
     if (len > max_len) {
       return Corrupt(field, at, absl::StrCat("string length ", len, " exceeds ", max_len));
@@ -106,9 +109,9 @@ class Cursor {
 
  private:
   Status Truncated(std::string_view field, uint64_t need) {
-    return Corrupt(field, pos_,
-                   absl::StrCat("unexpected end of file (need ", need, " bytes, ", left(),
-                                " left)"));
+    return Corrupt(
+        field, pos_,
+        absl::StrCat("unexpected end of file (need ", need, " bytes, ", left(), " left)"));
   }
 
   const uint8_t* base_;
@@ -116,8 +119,7 @@ class Cursor {
   uint64_t pos_ = 0;
 };
 
-Status ReadValue(Cursor& c, GgufValueType type, std::string_view field, int depth,
-                 GgufValue* v) {
+Status ReadValue(Cursor& c, GgufValueType type, std::string_view field, int depth, GgufValue* v) {
   v->type = type;
   switch (type) {
     case GgufValueType::kUint8: {
@@ -198,12 +200,10 @@ Status ReadValue(Cursor& c, GgufValueType type, std::string_view field, int dept
       uint64_t count_at = c.pos();
       GW_RETURN_IF_ERROR(c.Read(field, &v->count));
       uint64_t min_bytes = 0;
-      if (MulOverflows(v->count, ValueMinBytes(v->elem_type), &min_bytes) ||
-          min_bytes > c.left()) {
+      if (MulOverflows(v->count, ValueMinBytes(v->elem_type), &min_bytes) || min_bytes > c.left()) {
         return Corrupt(field, count_at,
                        absl::StrCat("array of ", v->count, " ", Av(GgufValueTypeName(v->elem_type)),
-                                    " elements cannot fit in the ", c.left(),
-                                    " bytes left"));
+                                    " elements cannot fit in the ", c.left(), " bytes left"));
       }
       if (IsScalar(v->elem_type)) {
         v->raw = std::string_view(reinterpret_cast<const char*>(c.at(c.pos())), min_bytes);
@@ -231,56 +231,100 @@ Status ReadValue(Cursor& c, GgufValueType type, std::string_view field, int dept
 
 std::string_view GgufValueTypeName(GgufValueType t) {
   switch (t) {
-    case GgufValueType::kUint8: return "u8";
-    case GgufValueType::kInt8: return "i8";
-    case GgufValueType::kUint16: return "u16";
-    case GgufValueType::kInt16: return "i16";
-    case GgufValueType::kUint32: return "u32";
-    case GgufValueType::kInt32: return "i32";
-    case GgufValueType::kFloat32: return "f32";
-    case GgufValueType::kBool: return "bool";
-    case GgufValueType::kString: return "string";
-    case GgufValueType::kArray: return "array";
-    case GgufValueType::kUint64: return "u64";
-    case GgufValueType::kInt64: return "i64";
-    case GgufValueType::kFloat64: return "f64";
+    case GgufValueType::kUint8:
+      return "u8";
+    case GgufValueType::kInt8:
+      return "i8";
+    case GgufValueType::kUint16:
+      return "u16";
+    case GgufValueType::kInt16:
+      return "i16";
+    case GgufValueType::kUint32:
+      return "u32";
+    case GgufValueType::kInt32:
+      return "i32";
+    case GgufValueType::kFloat32:
+      return "f32";
+    case GgufValueType::kBool:
+      return "bool";
+    case GgufValueType::kString:
+      return "string";
+    case GgufValueType::kArray:
+      return "array";
+    case GgufValueType::kUint64:
+      return "u64";
+    case GgufValueType::kInt64:
+      return "i64";
+    case GgufValueType::kFloat64:
+      return "f64";
   }
   return "unknown";
 }
 
 std::optional<GgmlTypeTraits> GetGgmlTypeTraits(uint32_t type) {
   switch (static_cast<GgmlType>(type)) {
-    case GgmlType::kF32: return GgmlTypeTraits{"f32", 1, 4};
-    case GgmlType::kF16: return GgmlTypeTraits{"f16", 1, 2};
-    case GgmlType::kQ4_0: return GgmlTypeTraits{"q4_0", 32, 18};
-    case GgmlType::kQ4_1: return GgmlTypeTraits{"q4_1", 32, 20};
-    case GgmlType::kQ5_0: return GgmlTypeTraits{"q5_0", 32, 22};
-    case GgmlType::kQ5_1: return GgmlTypeTraits{"q5_1", 32, 24};
-    case GgmlType::kQ8_0: return GgmlTypeTraits{"q8_0", 32, 34};
-    case GgmlType::kQ8_1: return GgmlTypeTraits{"q8_1", 32, 36};
-    case GgmlType::kQ2_K: return GgmlTypeTraits{"q2_K", 256, 84};
-    case GgmlType::kQ3_K: return GgmlTypeTraits{"q3_K", 256, 110};
-    case GgmlType::kQ4_K: return GgmlTypeTraits{"q4_K", 256, 144};
-    case GgmlType::kQ5_K: return GgmlTypeTraits{"q5_K", 256, 176};
-    case GgmlType::kQ6_K: return GgmlTypeTraits{"q6_K", 256, 210};
-    case GgmlType::kQ8_K: return GgmlTypeTraits{"q8_K", 256, 292};
-    case GgmlType::kIQ2_XXS: return GgmlTypeTraits{"iq2_xxs", 256, 66};
-    case GgmlType::kIQ2_XS: return GgmlTypeTraits{"iq2_xs", 256, 74};
-    case GgmlType::kIQ3_XXS: return GgmlTypeTraits{"iq3_xxs", 256, 98};
-    case GgmlType::kIQ1_S: return GgmlTypeTraits{"iq1_s", 256, 50};
-    case GgmlType::kIQ4_NL: return GgmlTypeTraits{"iq4_nl", 32, 18};
-    case GgmlType::kIQ3_S: return GgmlTypeTraits{"iq3_s", 256, 110};
-    case GgmlType::kIQ2_S: return GgmlTypeTraits{"iq2_s", 256, 82};
-    case GgmlType::kIQ4_XS: return GgmlTypeTraits{"iq4_xs", 256, 136};
-    case GgmlType::kI8: return GgmlTypeTraits{"i8", 1, 1};
-    case GgmlType::kI16: return GgmlTypeTraits{"i16", 1, 2};
-    case GgmlType::kI32: return GgmlTypeTraits{"i32", 1, 4};
-    case GgmlType::kI64: return GgmlTypeTraits{"i64", 1, 8};
-    case GgmlType::kF64: return GgmlTypeTraits{"f64", 1, 8};
-    case GgmlType::kIQ1_M: return GgmlTypeTraits{"iq1_m", 256, 56};
-    case GgmlType::kBF16: return GgmlTypeTraits{"bf16", 1, 2};
-    case GgmlType::kTQ1_0: return GgmlTypeTraits{"tq1_0", 256, 54};
-    case GgmlType::kTQ2_0: return GgmlTypeTraits{"tq2_0", 256, 66};
+    case GgmlType::kF32:
+      return GgmlTypeTraits{"f32", 1, 4};
+    case GgmlType::kF16:
+      return GgmlTypeTraits{"f16", 1, 2};
+    case GgmlType::kQ4_0:
+      return GgmlTypeTraits{"q4_0", 32, 18};
+    case GgmlType::kQ4_1:
+      return GgmlTypeTraits{"q4_1", 32, 20};
+    case GgmlType::kQ5_0:
+      return GgmlTypeTraits{"q5_0", 32, 22};
+    case GgmlType::kQ5_1:
+      return GgmlTypeTraits{"q5_1", 32, 24};
+    case GgmlType::kQ8_0:
+      return GgmlTypeTraits{"q8_0", 32, 34};
+    case GgmlType::kQ8_1:
+      return GgmlTypeTraits{"q8_1", 32, 36};
+    case GgmlType::kQ2_K:
+      return GgmlTypeTraits{"q2_K", 256, 84};
+    case GgmlType::kQ3_K:
+      return GgmlTypeTraits{"q3_K", 256, 110};
+    case GgmlType::kQ4_K:
+      return GgmlTypeTraits{"q4_K", 256, 144};
+    case GgmlType::kQ5_K:
+      return GgmlTypeTraits{"q5_K", 256, 176};
+    case GgmlType::kQ6_K:
+      return GgmlTypeTraits{"q6_K", 256, 210};
+    case GgmlType::kQ8_K:
+      return GgmlTypeTraits{"q8_K", 256, 292};
+    case GgmlType::kIQ2_XXS:
+      return GgmlTypeTraits{"iq2_xxs", 256, 66};
+    case GgmlType::kIQ2_XS:
+      return GgmlTypeTraits{"iq2_xs", 256, 74};
+    case GgmlType::kIQ3_XXS:
+      return GgmlTypeTraits{"iq3_xxs", 256, 98};
+    case GgmlType::kIQ1_S:
+      return GgmlTypeTraits{"iq1_s", 256, 50};
+    case GgmlType::kIQ4_NL:
+      return GgmlTypeTraits{"iq4_nl", 32, 18};
+    case GgmlType::kIQ3_S:
+      return GgmlTypeTraits{"iq3_s", 256, 110};
+    case GgmlType::kIQ2_S:
+      return GgmlTypeTraits{"iq2_s", 256, 82};
+    case GgmlType::kIQ4_XS:
+      return GgmlTypeTraits{"iq4_xs", 256, 136};
+    case GgmlType::kI8:
+      return GgmlTypeTraits{"i8", 1, 1};
+    case GgmlType::kI16:
+      return GgmlTypeTraits{"i16", 1, 2};
+    case GgmlType::kI32:
+      return GgmlTypeTraits{"i32", 1, 4};
+    case GgmlType::kI64:
+      return GgmlTypeTraits{"i64", 1, 8};
+    case GgmlType::kF64:
+      return GgmlTypeTraits{"f64", 1, 8};
+    case GgmlType::kIQ1_M:
+      return GgmlTypeTraits{"iq1_m", 256, 56};
+    case GgmlType::kBF16:
+      return GgmlTypeTraits{"bf16", 1, 2};
+    case GgmlType::kTQ1_0:
+      return GgmlTypeTraits{"tq1_0", 256, 54};
+    case GgmlType::kTQ2_0:
+      return GgmlTypeTraits{"tq2_0", 256, 66};
   }
   return std::nullopt;
 }
@@ -295,9 +339,8 @@ StatusOr<uint64_t> GgmlTensorBytes(GgmlType type, const std::vector<int64_t>& ne
     if (d < 0) return absl::InvalidArgumentError("negative dimension");
   }
   if (ne[0] % traits->block_size != 0) {
-    return absl::InvalidArgumentError(absl::StrCat("ne[0] = ", ne[0],
-                                                   " is not a multiple of block size ",
-                                                   traits->block_size));
+    return absl::InvalidArgumentError(
+        absl::StrCat("ne[0] = ", ne[0], " is not a multiple of block size ", traits->block_size));
   }
   uint64_t bytes = static_cast<uint64_t>(ne[0]) / traits->block_size;
   if (MulOverflows(bytes, traits->type_size, &bytes)) {
@@ -379,7 +422,8 @@ StatusOr<std::unique_ptr<GgufReader>> GgufReader::Open(const std::string& path) 
   if (fstat(fd, &st) != 0) {
     int err = errno;
     ::close(fd);
-    return absl::UnavailableError(absl::StrCat("gguf: cannot stat ", path, ": ", std::strerror(err)));
+    return absl::UnavailableError(
+        absl::StrCat("gguf: cannot stat ", path, ": ", std::strerror(err)));
   }
   if (!S_ISREG(st.st_mode)) {
     ::close(fd);
@@ -392,7 +436,8 @@ StatusOr<std::unique_ptr<GgufReader>> GgufReader::Open(const std::string& path) 
     if (m == MAP_FAILED) {
       int err = errno;
       ::close(fd);
-      return absl::UnavailableError(absl::StrCat("gguf: cannot map ", path, ": ", std::strerror(err)));
+      return absl::UnavailableError(
+          absl::StrCat("gguf: cannot map ", path, ": ", std::strerror(err)));
     }
     reader->map_ = m;
     reader->map_size_ = static_cast<size_t>(st.st_size);
@@ -416,16 +461,16 @@ Status GgufReader::Parse() {
   Cursor c(base_ != nullptr ? base_ : &kEmpty, size_);
   uint8_t magic[4];
   if (c.left() < 4) {
-    return Corrupt("magic", 0, absl::StrCat("unexpected end of file (need 4 bytes, ", c.left(),
-                                            " left)"));
+    return Corrupt("magic", 0,
+                   absl::StrCat("unexpected end of file (need 4 bytes, ", c.left(), " left)"));
   }
   std::memcpy(magic, c.at(0), 4);
   if (std::memcmp(magic, "GGUF", 4) != 0) {
-    return Corrupt("magic", 0,
-                   absl::StrCat("expected \"GGUF\", found \"",
-                                absl::CHexEscape(absl::string_view(
-                                    reinterpret_cast<const char*>(magic), 4)),
-                                "\""));
+    return Corrupt(
+        "magic", 0,
+        absl::StrCat("expected \"GGUF\", found \"",
+                     absl::CHexEscape(absl::string_view(reinterpret_cast<const char*>(magic), 4)),
+                     "\""));
   }
   GW_RETURN_IF_ERROR(c.Skip("magic", 4));
   GW_RETURN_IF_ERROR(c.Read("version", &version_));
@@ -446,8 +491,7 @@ Status GgufReader::Parse() {
   }
   if (MulOverflows(n_tensors, 24, &min_bytes) || min_bytes > c.left()) {
     return Corrupt("tensor_count", 8,
-                   absl::StrCat(n_tensors, " tensors cannot fit in the ", c.left(),
-                                " bytes left"));
+                   absl::StrCat(n_tensors, " tensors cannot fit in the ", c.left(), " bytes left"));
   }
 
   kv_.reserve(n_kv);
@@ -476,8 +520,7 @@ Status GgufReader::Parse() {
                        absl::StrCat("type is ", Av(GgufValueTypeName(v.type)), ", expected u32"));
       }
       if (v.u == 0 || (v.u & (v.u - 1)) != 0) {
-        return Corrupt("general.alignment", value_at,
-                       absl::StrCat(v.u, " is not a power of two"));
+        return Corrupt("general.alignment", value_at, absl::StrCat(v.u, " is not a power of two"));
       }
       alignment_ = static_cast<uint32_t>(v.u);
     }
@@ -561,8 +604,8 @@ Status GgufReader::Parse() {
   data_offset_ = pos + pad;  // pos <= size_ < 2^63, alignment <= 2^31: no overflow
   if (!tensors_.empty() && data_offset_ > size_) {
     return Corrupt("tensor data", pos,
-                   absl::StrCat("padding to alignment ", alignment_,
-                                " runs past end of file (", size_, " bytes)"));
+                   absl::StrCat("padding to alignment ", alignment_, " runs past end of file (",
+                                size_, " bytes)"));
   }
   uint64_t data_size = data_offset_ <= size_ ? size_ - data_offset_ : 0;
   for (size_t k = 0; k < tensors_.size(); ++k) {
@@ -571,8 +614,7 @@ Status GgufReader::Parse() {
     if (__builtin_add_overflow(t.offset, t.n_bytes, &end) || end > data_size) {
       return Corrupt(absl::StrCat("offset of tensor ", Quote(t.name)), offset_field_at[k],
                      absl::StrCat("data [", t.offset, ", +", t.n_bytes,
-                                  ") runs past end of the data section (", data_size,
-                                  " bytes)"));
+                                  ") runs past end of the data section (", data_size, " bytes)"));
     }
     t.file_offset = data_offset_ + t.offset;
     t.data = base_ + t.file_offset;

@@ -3,8 +3,8 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
-#include "local_engine/internal/absl_compat.h"
 #include "local_engine/gguf.h"
+#include "local_engine/internal/absl_compat.h"
 
 namespace gw::engine {
 namespace {
@@ -24,18 +24,42 @@ void PutString(std::string& out, std::string_view s) {
 void PutValue(std::string& out, const GgufValue& v, bool with_type) {
   if (with_type) Put<uint32_t>(out, static_cast<uint32_t>(v.type));
   switch (v.type) {
-    case GgufValueType::kUint8: Put<uint8_t>(out, static_cast<uint8_t>(v.u)); break;
-    case GgufValueType::kInt8: Put<int8_t>(out, static_cast<int8_t>(v.i)); break;
-    case GgufValueType::kUint16: Put<uint16_t>(out, static_cast<uint16_t>(v.u)); break;
-    case GgufValueType::kInt16: Put<int16_t>(out, static_cast<int16_t>(v.i)); break;
-    case GgufValueType::kUint32: Put<uint32_t>(out, static_cast<uint32_t>(v.u)); break;
-    case GgufValueType::kInt32: Put<int32_t>(out, static_cast<int32_t>(v.i)); break;
-    case GgufValueType::kUint64: Put<uint64_t>(out, v.u); break;
-    case GgufValueType::kInt64: Put<int64_t>(out, v.i); break;
-    case GgufValueType::kFloat32: Put<float>(out, static_cast<float>(v.f)); break;
-    case GgufValueType::kFloat64: Put<double>(out, v.f); break;
-    case GgufValueType::kBool: Put<uint8_t>(out, v.u != 0 ? 1 : 0); break;
-    case GgufValueType::kString: PutString(out, v.sv); break;
+    case GgufValueType::kUint8:
+      Put<uint8_t>(out, static_cast<uint8_t>(v.u));
+      break;
+    case GgufValueType::kInt8:
+      Put<int8_t>(out, static_cast<int8_t>(v.i));
+      break;
+    case GgufValueType::kUint16:
+      Put<uint16_t>(out, static_cast<uint16_t>(v.u));
+      break;
+    case GgufValueType::kInt16:
+      Put<int16_t>(out, static_cast<int16_t>(v.i));
+      break;
+    case GgufValueType::kUint32:
+      Put<uint32_t>(out, static_cast<uint32_t>(v.u));
+      break;
+    case GgufValueType::kInt32:
+      Put<int32_t>(out, static_cast<int32_t>(v.i));
+      break;
+    case GgufValueType::kUint64:
+      Put<uint64_t>(out, v.u);
+      break;
+    case GgufValueType::kInt64:
+      Put<int64_t>(out, v.i);
+      break;
+    case GgufValueType::kFloat32:
+      Put<float>(out, static_cast<float>(v.f));
+      break;
+    case GgufValueType::kFloat64:
+      Put<double>(out, v.f);
+      break;
+    case GgufValueType::kBool:
+      Put<uint8_t>(out, v.u != 0 ? 1 : 0);
+      break;
+    case GgufValueType::kString:
+      PutString(out, v.sv);
+      break;
     case GgufValueType::kArray:
       Put<uint32_t>(out, static_cast<uint32_t>(v.elem_type));
       Put<uint64_t>(out, v.count);
@@ -163,7 +187,8 @@ Status GgufWriter::AddTensor(std::string_view name, GgmlType type, const std::ve
                              std::string_view data) {
   for (const auto& t : tensors_) {
     if (t.name == name) {
-      return absl::InvalidArgumentError(absl::StrCat("gguf writer: duplicate tensor '", Av(name), "'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("gguf writer: duplicate tensor '", Av(name), "'"));
     }
   }
   if (name.size() > 64) {

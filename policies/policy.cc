@@ -57,9 +57,8 @@ bool GlobMatch(std::string_view p, std::string_view t) {
 
 namespace {
 
-const char* const kAttributes[] = {"name",         "type",           "provider",
-                                   "region",       "jurisdiction",   "retention_days",
-                                   "zero_data_retention"};
+const char* const kAttributes[] = {"name",         "type",           "provider",           "region",
+                                   "jurisdiction", "retention_days", "zero_data_retention"};
 
 bool IsDefaultMatch(const config::RuleMatch& m) {
   return m.principals.empty() && m.groups.empty() && m.apps.empty() && m.categories.empty() &&
@@ -86,8 +85,7 @@ StatusOr<std::unique_ptr<PolicyEngine>> PolicyEngine::Create(
                       DataClassSet::Create(policy.data_classes, policy.default_class));
   auto engine = std::unique_ptr<PolicyEngine>(new PolicyEngine());
   engine->enabled_ = policy.enabled;
-  GW_ASSIGN_OR_RETURN(engine->scanner_,
-                      Scanner::Create(policy.detectors, classes, source_name));
+  GW_ASSIGN_OR_RETURN(engine->scanner_, Scanner::Create(policy.detectors, classes, source_name));
   const std::vector<std::string> types = engine->scanner_->FindingTypes();
 
   std::set<std::string> adapter_names;
@@ -227,8 +225,7 @@ Decision PolicyEngine::Evaluate(const RequestFacts& f) const {
       why.push_back(absl::StrCat("app '", f.app, "' in ", List(m.apps)));
     }
     if (!m.categories.empty()) {
-      if (std::find(m.categories.begin(), m.categories.end(), f.category) ==
-          m.categories.end())
+      if (std::find(m.categories.begin(), m.categories.end(), f.category) == m.categories.end())
         continue;
       why.push_back(absl::StrCat("category '", f.category, "' in ", List(m.categories)));
     }
@@ -242,20 +239,20 @@ Decision PolicyEngine::Evaluate(const RequestFacts& f) const {
     }
     if (cr.class_min) {
       if (f.data_class < *cr.class_min) continue;
-      why.push_back(absl::StrCat("data class ", cls.Name(f.data_class), " >= ",
-                                 cls.Name(*cr.class_min)));
+      why.push_back(
+          absl::StrCat("data class ", cls.Name(f.data_class), " >= ", cls.Name(*cr.class_min)));
     }
     if (cr.class_max) {
       if (f.data_class > *cr.class_max) continue;
-      why.push_back(absl::StrCat("data class ", cls.Name(f.data_class), " <= ",
-                                 cls.Name(*cr.class_max)));
+      why.push_back(
+          absl::StrCat("data class ", cls.Name(f.data_class), " <= ", cls.Name(*cr.class_max)));
     }
     if (!m.finding_types.empty()) {
-      auto it = std::find_if(f.finding_types.begin(), f.finding_types.end(),
-                             [&m](const std::string& t) {
-                               return std::find(m.finding_types.begin(), m.finding_types.end(),
-                                                t) != m.finding_types.end();
-                             });
+      auto it =
+          std::find_if(f.finding_types.begin(), f.finding_types.end(), [&m](const std::string& t) {
+            return std::find(m.finding_types.begin(), m.finding_types.end(), t) !=
+                   m.finding_types.end();
+          });
       if (it == f.finding_types.end()) continue;
       why.push_back(absl::StrCat("finding type ", *it, " in ", List(m.finding_types)));
     }

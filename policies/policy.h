@@ -36,14 +36,14 @@ struct RequestFacts {
 };
 
 struct Decision {
-  std::string rule_id;                      // the rule that fired ("" only when policy disabled)
-  int rule_line = 0;                        // its line in the config file (0 if unknown)
+  std::string rule_id;  // the rule that fired ("" only when policy disabled)
+  int rule_line = 0;    // its line in the config file (0 if unknown)
   config::RuleAction action = config::RuleAction::kLocalOnly;
-  bool require_consent = false;             // the escalation needs a valid consent grant
-  bool redact_reversible = true;            // for kRedactThenCloud: restore placeholders
-  std::vector<std::string> adapters;        // allowed adapters, in config order; empty for
-                                            // local_only/deny (and = no egress)
-  std::vector<std::string> reasons;         // human-readable; never contains prompt text
+  bool require_consent = false;       // the escalation needs a valid consent grant
+  bool redact_reversible = true;      // for kRedactThenCloud: restore placeholders
+  std::vector<std::string> adapters;  // allowed adapters, in config order; empty for
+                                      // local_only/deny (and = no egress)
+  std::vector<std::string> reasons;   // human-readable; never contains prompt text
 };
 
 // "local_only", "allow_cloud", "redact_then_cloud", "deny".

@@ -139,6 +139,10 @@ bool ParseRun(std::string_view t, size_t start, NumericRun* r) {
       ++i;
       continue;
     }
+    if (i + 1 < n && t[i] == '(' && IsDigit(t[i + 1])) {  // "+49(0)30 1234567"
+      r->seps.push_back('(');
+      continue;
+    }
     break;
   }
   r->digits_end = r->group_end.back();
@@ -213,6 +217,10 @@ class ScanEngine {
       for (int k = 0; k < static_cast<int>(kws.size()); ++k) {
         const Keyword& kw = kws[k];
         ac_.Add(kw.text);
+        // A keyword that may start inside a word needs the full Aho–Corasick scan.
+        if (!kw.left_boundary && IsAlnum(static_cast<unsigned char>(kw.text[0]))) {
+          word_starts_only_ = false;
+        }
         keywords_.push_back(KeywordRef{i, k, kw.role, kw.case_sensitive, kw.left_boundary,
                                        kw.right_boundary, kw.text});
       }
@@ -249,6 +257,7 @@ class ScanEngine {
   std::vector<KeywordRef> keywords_;
   std::vector<int> numeric_, at_, colon_, country_;
   uint8_t trig_[256] = {};
+  bool word_starts_only_ = true;
   RegexSet regexes_;
 };
 
@@ -259,7 +268,7 @@ void ScanEngine::KeywordPass(ScanState& s) const {
     size_t b, e;
   };
   std::vector<Hit> triggers;
-  ac_.Scan(t, [&](int id, size_t b, size_t e) {
+  auto on_match = [&](int id, size_t b, size_t e) {
     const KeywordRef& k = keywords_[id];
     if (k.left_boundary && b > 0 && IsAlnum(t[b - 1])) return;
     if (k.right_boundary && e < t.size() && IsAlnum(t[e])) return;
@@ -269,7 +278,12 @@ void ScanEngine::KeywordPass(ScanState& s) const {
     } else {
       triggers.push_back(Hit{id, b, e});
     }
-  });
+  };
+  if (word_starts_only_) {
+    ac_.ScanWordStarts(t, on_match);
+  } else {
+    ac_.Scan(t, on_match);
+  }
   std::sort(s.context.begin(), s.context.end(),
             [](const ContextHit& a, const ContextHit& b) { return a.begin < b.begin; });
   for (const Hit& h : triggers) {
@@ -285,12 +299,10 @@ void ScanEngine::BytePass(ScanState& s) const {
   NumericRun run;
   size_t i = 0;
   while (i < n) {
-    const uint8_t k = trig_[p[i]];
-    if (k == kNone) {
-      ++i;
-      continue;
-    }
-    switch (k) {
+    // Tight skip over non-trigger bytes (most of any text).
+    while (i < n && trig_[p[i]] == kNone) ++i;
+    if (i >= n) break;
+    switch (trig_[p[i]]) {
       case kAtT: {
         size_t next = i + 1;
         for (int slot : at_) next = std::max(next, slots_[slot].detector->OnAt(s, slot, i));
@@ -441,8 +453,7 @@ StatusOr<std::unique_ptr<Scanner>> Scanner::Create(const config::DetectorsConfig
     auto c = classes.Find(d.data_class);
     if (!c.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(where, ": dictionary '", d.id,
-                                                     "': unknown data class '", d.data_class,
-                                                     "'"));
+                                                     "': unknown data class '", d.data_class, "'"));
     }
     GW_ASSIGN_OR_RETURN(auto det, internal::DictionaryDetector::Create(d, where));
     Status st = engine->AddSlot(d.id, *c, std::move(det));
@@ -458,8 +469,8 @@ StatusOr<std::unique_ptr<Scanner>> Scanner::Create(const config::DetectorsConfig
     }
     auto c = classes.Find(r.data_class);
     if (!c.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          where, ": regex '", r.id, "': unknown data class '", r.data_class, "'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": regex '", r.id, "': unknown data class '", r.data_class, "'"));
     }
     const int slot = engine->next_slot();
     Status st = engine->AddSlot(r.id, *c, nullptr);
@@ -475,11 +486,11 @@ StatusOr<std::unique_ptr<Scanner>> Scanner::Create(const config::DetectorsConfig
 std::vector<Finding> Scanner::Scan(std::string_view text) const {
   std::vector<internal::RawFinding> raw = engine_->Scan(text);
   const auto& slots = engine_->slots();
-  std::sort(raw.begin(), raw.end(), [](const internal::RawFinding& a,
-                                       const internal::RawFinding& b) {
-    if (a.begin != b.begin) return a.begin < b.begin;
-    return a.end > b.end;
-  });
+  std::sort(raw.begin(), raw.end(),
+            [](const internal::RawFinding& a, const internal::RawFinding& b) {
+              if (a.begin != b.begin) return a.begin < b.begin;
+              return a.end > b.end;
+            });
   // Overlaps: keep the higher class, then confidence, then the longer span (fail closed).
   auto better = [&slots](const internal::RawFinding& a, const internal::RawFinding& b) {
     const DataClass ca = slots[a.slot].data_class, cb = slots[b.slot].data_class;
@@ -510,8 +521,8 @@ std::vector<Finding> Scanner::Scan(std::string_view text) const {
   out.reserve(kept.size());
   for (const internal::RawFinding* f : kept) {
     const auto& slot = slots[f->slot];
-    out.push_back(Finding{std::string(f->type), f->begin, f->end, f->confidence, slot.id,
-                          slot.data_class});
+    out.push_back(
+        Finding{std::string(f->type), f->begin, f->end, f->confidence, slot.id, slot.data_class});
   }
   return out;
 }

@@ -60,12 +60,12 @@ class DataClassSet {
 
 // One detected item. Offsets are bytes into the scanned text, [begin, end).
 struct Finding {
-  std::string type;        // finding type, e.g. "EMAIL", "CARD", "AWS_ACCESS_KEY", "PROJECT_CODE"
-  size_t begin = 0;        // byte offset of the first byte
-  size_t end = 0;          // byte offset one past the last byte
-  float confidence = 0;    // 0..1, fixed per detector and validation strength
-  std::string detector;    // detector id, e.g. "credit_card" or a custom regex/dictionary id
-  DataClass data_class;    // class that this finding gives the request
+  std::string type;      // finding type, e.g. "EMAIL", "CARD", "AWS_ACCESS_KEY", "PROJECT_CODE"
+  size_t begin = 0;      // byte offset of the first byte
+  size_t end = 0;        // byte offset one past the last byte
+  float confidence = 0;  // 0..1, fixed per detector and validation strength
+  std::string detector;  // detector id, e.g. "credit_card" or a custom regex/dictionary id
+  DataClass data_class;  // class that this finding gives the request
 };
 
 namespace internal {

@@ -15,7 +15,7 @@ namespace gw::audit::internal {
 struct ChainState {
   bool started = false;  // a previous segment has been checked (next_seq/head are known)
   uint64_t next_seq = 0;
-  std::string head;             // hash of the last line checked
+  std::string head;  // hash of the last line checked
   int64_t last_ts = 0;
   int64_t segment_index = -1;
   std::optional<Ed25519Verifier> verifier;  // pinned key, or set from the first header
@@ -28,6 +28,10 @@ struct ChainState {
   int64_t segment_start_ts = 0;
   int64_t segment_records = 0;
 };
+
+// ParseRecordLine without its fast path (a JSON library parse and re-serialisation): for the
+// differential fuzzer, which checks both agree.
+StatusOr<ParsedRecord> ParseRecordLineSlow(std::string_view line);
 
 // Checks one segment's bytes, continuing `st`. Returns the first failure, or nullopt. A final
 // line without newline is a failure ("no newline at end: torn or truncated line").

@@ -16,9 +16,9 @@ std::string JsonString(std::string_view s);
 // The parts of a line that do not depend on the chain position, computed once per record
 // (on the caller's thread, off the writer's critical path).
 struct PreparedRecord {
-  std::string head;  // {"body":<body>,"prev":"
-  std::string mid;   // ","principal":"..","request_id":"..","seq":
-  std::string tail;  // ,"ts_us":     (then ts, then the type part)
+  std::string head;       // {"body":<body>,"prev":"
+  std::string mid;        // ","principal":"..","request_id":"..","seq":
+  std::string tail;       // ,"ts_us":     (then ts, then the type part)
   std::string type_part;  // ,"type":"<name>"}
 };
 PreparedRecord Prepare(const AuditRecord& r);

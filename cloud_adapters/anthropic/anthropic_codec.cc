@@ -79,8 +79,8 @@ Status AnthropicCodec::OnEvent(const SseEvent& ev, StreamState& st) const {
     if (type == "message_start") {
       const json& u = j.at("message").at("usage");
       int64_t read = Int(u, "cache_read_input_tokens");
-      st.usage.input = TokenCount(Int(u, "input_tokens") + read +
-                                  Int(u, "cache_creation_input_tokens"));
+      st.usage.input =
+          TokenCount(Int(u, "input_tokens") + read + Int(u, "cache_creation_input_tokens"));
       st.usage.cached_input = TokenCount(read);
       st.usage.output = TokenCount(Int(u, "output_tokens"));
     } else if (type == "content_block_delta") {

@@ -1,4 +1,5 @@
-// Azure OpenAI: https://<resource>.openai.azure.com/openai/deployments/<deployment>/chat/completions
+// Azure OpenAI:
+// https://<resource>.openai.azure.com/openai/deployments/<deployment>/chat/completions
 // ?api-version=<v>, key in the `api-key` header. The adapter's `region` attribute (config) is what
 // residency rules match; it is not derivable from the URL. Wire format: openai/openai_codec.h.
 #include "cloud_adapters/factories.h"

@@ -106,8 +106,7 @@ Status GeminiCodec::OnEvent(const SseEvent& ev, StreamState& st) const {
     }
     if (auto u = j.find("usageMetadata"); u != j.end() && u->is_object()) {
       st.usage.input = TokenCount(Int(*u, "promptTokenCount"));
-      st.usage.output =
-          TokenCount(Int(*u, "candidatesTokenCount") + Int(*u, "thoughtsTokenCount"));
+      st.usage.output = TokenCount(Int(*u, "candidatesTokenCount") + Int(*u, "thoughtsTokenCount"));
       st.usage.cached_input = TokenCount(Int(*u, "cachedContentTokenCount"));
       st.usage.reported = true;
     }

@@ -57,8 +57,8 @@ StatusOr<std::shared_ptr<asio::ssl::context>> MakeClientTlsContext(const std::st
   ctx->set_default_verify_paths(ec);  // a missing system store only matters if it is needed
   if (!ca_file.empty()) {
     ctx->load_verify_file(ca_file, ec);
-    if (ec) return absl::InvalidArgumentError("ca_file " + ca_file + ": cannot load: " +
-                                              ec.message());
+    if (ec)
+      return absl::InvalidArgumentError("ca_file " + ca_file + ": cannot load: " + ec.message());
   }
   return ctx;
 }
@@ -127,10 +127,12 @@ ExchangeResult Fail(absl::StatusCode code, std::string msg, bool got_headers, bo
 
 ExchangeResult NetError(const beast::error_code& ec, const Conn& c, const Timer& t,
                         std::string_view during, bool got_headers) {
-  if (c.cancelled.load()) return Fail(absl::StatusCode::kCancelled, "cancelled", got_headers, false);
+  if (c.cancelled.load())
+    return Fail(absl::StatusCode::kCancelled, "cancelled", got_headers, false);
   if (ec == beast::error::timeout) {
-    return Fail(absl::StatusCode::kDeadlineExceeded, std::string(t.label) + " timeout " +
-                std::string(during), got_headers, std::string_view(t.label) != "total");
+    return Fail(absl::StatusCode::kDeadlineExceeded,
+                std::string(t.label) + " timeout " + std::string(during), got_headers,
+                std::string_view(t.label) != "total");
   }
   return Fail(absl::StatusCode::kUnavailable,
               "connection failed " + std::string(during) + ": " + ec.message(), got_headers, true);
@@ -193,9 +195,12 @@ asio::awaitable<ExchangeResult> HttpClient::Connect(Conn& c, Clk::time_point dea
     }
     long vr = SSL_get_verify_result(c.tls->native_handle());
     std::string detail = vr != X509_V_OK ? X509_verify_cert_error_string(vr) : hec.message();
+    // A TLS-level refusal (bad certificate, host name, protocol) will not heal by retrying; a
+    // connection dropped during the handshake might.
+    bool tls_level = hec.category() == asio::error::get_ssl_category();
     co_return Fail(absl::StatusCode::kUnavailable,
                    "TLS handshake with " + origin_.host + " failed: " + detail, false,
-                   vr == X509_V_OK);
+                   !tls_level && vr == X509_V_OK);
   }
   co_return ExchangeResult{};
 }
@@ -260,8 +265,10 @@ asio::awaitable<ExchangeResult> DoExchange(S& s, Conn& c, const std::string& hos
     }
     if (rec) {
       if (rec == http::error::partial_message || rec == asio::error::eof) {
-        if (c.cancelled.load()) co_return Fail(absl::StatusCode::kCancelled, "cancelled", true, false);
-        co_return Fail(absl::StatusCode::kUnavailable, "connection closed mid-response", true, true);
+        if (c.cancelled.load())
+          co_return Fail(absl::StatusCode::kCancelled, "cancelled", true, false);
+        co_return Fail(absl::StatusCode::kUnavailable, "connection closed mid-response", true,
+                       true);
       }
       co_return NetError(rec, c, t, "reading response body", true);
     }
@@ -323,8 +330,8 @@ asio::awaitable<ExchangeResult> HttpClient::Send(const HttpRequest& req, Respons
       r = co_await asio::co_spawn(c->strand, Exchange(c, req, sink, fresh, deadline),
                                   asio::use_awaitable);
     } catch (const std::exception& e) {
-      r = Fail(absl::StatusCode::kUnavailable, std::string("http client error: ") + e.what(),
-               false, false);
+      r = Fail(absl::StatusCode::kUnavailable, std::string("http client error: ") + e.what(), false,
+               false);
     }
     alive->store(false);
     cancel.Unregister(reg);

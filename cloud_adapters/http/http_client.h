@@ -50,7 +50,7 @@ struct HttpTimeouts {
 };
 
 struct ExchangeResult {
-  Status status;           // transport outcome, or the sink's status
+  Status status;  // transport outcome, or the sink's status
   bool got_headers = false;
   bool retryable = false;  // transport failure worth another attempt
 };

@@ -9,8 +9,8 @@ constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 Status SseParser::Feed(std::string_view bytes, const Callback& on_event) {
   if (failed_) {
-    return absl::InvalidArgumentError("sse: event larger than " +
-                                      std::to_string(max_event_bytes_) + " bytes");
+    return absl::InvalidArgumentError("sse: event larger than " + std::to_string(max_event_bytes_) +
+                                      " bytes");
   }
   std::string joined;
   if (!bom_done_) {

@@ -28,9 +28,9 @@
 namespace gw::cloud {
 
 struct SseEvent {
-  std::string type;     // "message" when the stream gave none
-  std::string data;     // data lines joined by LF, without the final LF
-  std::string last_id;  // the last event id buffer at dispatch time
+  std::string type;                 // "message" when the stream gave none
+  std::string data;                 // data lines joined by LF, without the final LF
+  std::string last_id;              // the last event id buffer at dispatch time
   std::optional<int64_t> retry_ms;  // a valid `retry` field seen in this event
 };
 
@@ -50,7 +50,7 @@ class SseParser {
   void ProcessLine(std::string_view line, const Callback& on_event);
 
   size_t max_event_bytes_;
-  std::string bom_buf_;      // up to 2 bytes of a possible BOM split across chunks
+  std::string bom_buf_;  // up to 2 bytes of a possible BOM split across chunks
   bool bom_done_ = false;
   bool pending_cr_ = false;  // last chunk ended with CR: skip one LF at the start of the next
   bool failed_ = false;

@@ -10,10 +10,9 @@ OpenAiCodec::OpenAiCodec(Flavor flavor, const config::AdapterConfig& config, Url
     : flavor_(flavor),
       model_(config.model),
       key_(config.api_key),
-      target_(flavor == Flavor::kAzure
-                  ? base.path + "/openai/deployments/" + config.deployment +
-                        "/chat/completions?api-version=" + config.api_version
-                  : base.path + "/chat/completions") {}
+      target_(flavor == Flavor::kAzure ? base.path + "/openai/deployments/" + config.deployment +
+                                             "/chat/completions?api-version=" + config.api_version
+                                       : base.path + "/chat/completions") {}
 
 StatusOr<HttpRequest> OpenAiCodec::BuildRequest(const ChatCall& call) const {
   json body = json::object();

@@ -4,8 +4,8 @@
 #include <ctime>
 #include <string>
 
-#include "cloud_adapters/strings.h"
 #include "absl/time/time.h"
+#include "cloud_adapters/strings.h"
 
 namespace gw::cloud {
 

@@ -181,7 +181,8 @@ class Splitter {
 
 }  // namespace
 
-void SplitWords(PreTokenizerType type, const uint32_t* cpts, size_t n, std::vector<uint32_t>* lens) {
+void SplitWords(PreTokenizerType type, const uint32_t* cpts, size_t n,
+                std::vector<uint32_t>* lens) {
   Splitter s(cpts, n, lens);
   switch (type) {
     case PreTokenizerType::kGpt2:

@@ -17,8 +17,8 @@ Status Bad(std::string_view key, std::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat("tokenizer: ", Av(key), ": ", Av(what)));
 }
 
-StatusOr<const GgufValue*> FindArray(const GgufReader& g, std::string_view key,
-                                     GgufValueType elem, bool required) {
+StatusOr<const GgufValue*> FindArray(const GgufReader& g, std::string_view key, GgufValueType elem,
+                                     bool required) {
   const GgufValue* v = g.Find(key);
   if (v == nullptr) {
     if (required) return Bad(key, "missing");
@@ -55,11 +55,16 @@ std::string_view VocabTypeName(VocabType t) { return t == VocabType::kSpm ? "spm
 
 std::string_view PreTokenizerName(PreTokenizerType t) {
   switch (t) {
-    case PreTokenizerType::kNone: return "none";
-    case PreTokenizerType::kLlama3: return "llama-bpe";
-    case PreTokenizerType::kQwen2: return "qwen2";
-    case PreTokenizerType::kGpt2: return "gpt2";
-    case PreTokenizerType::kSmolLm: return "smollm";
+    case PreTokenizerType::kNone:
+      return "none";
+    case PreTokenizerType::kLlama3:
+      return "llama-bpe";
+    case PreTokenizerType::kQwen2:
+      return "qwen2";
+    case PreTokenizerType::kGpt2:
+      return "gpt2";
+    case PreTokenizerType::kSmolLm:
+      return "smollm";
   }
   return "none";
 }
@@ -176,8 +181,8 @@ StatusOr<std::unique_ptr<Tokenizer>> Tokenizer::FromGguf(const GgufReader& g) {
   if (v.add_eos && v.eos == kNoToken) v.add_eos = false;
   if (v.eot == kNoToken) {
     // llama.cpp finds the end-of-turn token by its text and makes it a control token.
-    for (std::string_view t : {"<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>",
-                               "<|endoftext|>", "<EOT>"}) {
+    for (std::string_view t :
+         {"<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<EOT>"}) {
       TokenId id = v.Find(t);
       if (id != kNoToken) {
         v.eot = id;
@@ -272,8 +277,7 @@ StatusOr<std::unique_ptr<Tokenizer>> Tokenizer::FromGguf(const GgufReader& g) {
       TokenId ib = v.Find(b);
       int32_t rank = static_cast<int32_t>(std::min<uint64_t>(i, INT32_MAX));
       if (ia != kNoToken && ib != kNoToken) {
-        v.merge_by_ids.emplace((static_cast<uint64_t>(ia) << 32) | static_cast<uint32_t>(ib),
-                               rank);
+        v.merge_by_ids.emplace((static_cast<uint64_t>(ia) << 32) | static_cast<uint32_t>(ib), rank);
       } else {
         v.merge_by_text.emplace(absl::StrCat(Av(a), " ", Av(b)), rank);
       }
@@ -286,9 +290,8 @@ StatusOr<std::unique_ptr<Tokenizer>> Tokenizer::FromGguf(const GgufReader& g) {
       v.special.push_back(i);
     }
   }
-  std::stable_sort(v.special.begin(), v.special.end(), [&](TokenId a, TokenId b) {
-    return v.text[a].size() > v.text[b].size();
-  });
+  std::stable_sort(v.special.begin(), v.special.end(),
+                   [&](TokenId a, TokenId b) { return v.text[a].size() > v.text[b].size(); });
   return std::unique_ptr<Tokenizer>(new Tokenizer(std::move(impl)));
 }
 
@@ -309,7 +312,8 @@ std::vector<TokenId> Tokenizer::Tokenize(std::string_view text, bool add_special
     std::string_view st = v.text[id];
     bool any = false;
     for (const Fragment& f : frags) {
-      if (f.token == kNoToken && text.substr(f.offset, f.length).find(st) != std::string_view::npos) {
+      if (f.token == kNoToken &&
+          text.substr(f.offset, f.length).find(st) != std::string_view::npos) {
         any = true;
         break;
       }

@@ -100,8 +100,8 @@ void Tokenizer::Impl::TokenizeBpe(std::string_view text, std::vector<TokenId>* o
       uint8_t b = static_cast<uint8_t>(raw[k]);
       uint32_t n = static_cast<uint32_t>(byte_encoded[b].size());
       int32_t index = static_cast<int32_t>(k);
-      s.symbols.push_back(Symbol{index - 1, k + 1 == raw.size() ? -1 : index + 1, offs, n,
-                                 byte_token[b]});
+      s.symbols.push_back(
+          Symbol{index - 1, k + 1 == raw.size() ? -1 : index + 1, offs, n, byte_token[b]});
       offs += n;
     }
 

@@ -67,8 +67,8 @@ void Tokenizer::Impl::TokenizeSpm(std::string_view raw, std::vector<TokenId>* ou
     symbols.clear();
     for (size_t j = seg_begin; j < k; ++j) {
       int32_t index = static_cast<int32_t>(j - seg_begin);
-      symbols.push_back(Symbol{index - 1, j + 1 == k ? -1 : index + 1, starts[j],
-                               starts[j + 1] - starts[j]});
+      symbols.push_back(
+          Symbol{index - 1, j + 1 == k ? -1 : index + 1, starts[j], starts[j + 1] - starts[j]});
     }
     seg_begin = k;
     heap.clear();

@@ -90,8 +90,8 @@ bool DecodeLenient(std::string_view s, std::vector<uint32_t>* cpts) {
         cp = 0xFFFD;
         len = 0;
       } else {
-        cp = (static_cast<uint32_t>(c & 0x0F) << 12) | (static_cast<uint32_t>(p[i + 1] & 0x3F) << 6) |
-             (p[i + 2] & 0x3F);
+        cp = (static_cast<uint32_t>(c & 0x0F) << 12) |
+             (static_cast<uint32_t>(p[i + 1] & 0x3F) << 6) | (p[i + 2] & 0x3F);
         len = 3;
       }
     } else if ((c & 0x08) == 0) {

@@ -16,11 +16,11 @@ struct Tokenizer::Impl {
   VocabType type = VocabType::kSpm;
   PreTokenizerType pre = PreTokenizerType::kNone;
 
-  std::string arena;                    // all token texts, back to back
-  std::vector<std::string_view> text;   // per id, into `arena`
-  std::vector<float> scores;            // per id (SPM merge priority)
-  std::vector<TokenType> types;         // per id
-  std::vector<std::string> pieces;      // per id: decoded bytes of a text token, "" otherwise
+  std::string arena;                   // all token texts, back to back
+  std::vector<std::string_view> text;  // per id, into `arena`
+  std::vector<float> scores;           // per id (SPM merge priority)
+  std::vector<TokenType> types;        // per id
+  std::vector<std::string> pieces;     // per id: decoded bytes of a text token, "" otherwise
   absl::flat_hash_map<std::string_view, TokenId> to_id;  // text -> id (last id wins, as llama.cpp)
 
   // BPE merges: rank by (left id, right id) when both sides are tokens, else by "left right".

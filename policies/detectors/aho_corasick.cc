@@ -45,9 +45,28 @@ bool AhoCorasick::Build() {
   }
   for (int c = 'A'; c <= 'Z'; ++c) classes_[c] = classes_[c - 'A' + 'a'];
 
+  // Renumber states in breadth-first order so that the shallow states, where a scan spends
+  // nearly all its time, share a few cache lines of the table.
+  {
+    std::vector<uint32_t> order;
+    order.reserve(trie_.size());
+    order.push_back(0);
+    for (size_t k = 0; k < order.size(); ++k) {
+      for (const auto& e : trie_[order[k]].next) order.push_back(e.second);
+    }
+    std::vector<uint32_t> new_id(trie_.size());
+    for (size_t k = 0; k < order.size(); ++k) new_id[order[k]] = static_cast<uint32_t>(k);
+    std::vector<Node> renumbered(trie_.size());
+    for (size_t k = 0; k < order.size(); ++k) {
+      Node& n = renumbered[k];
+      n = std::move(trie_[order[k]]);
+      for (auto& e : n.next) e.second = new_id[e.second];
+    }
+    trie_ = std::move(renumbered);
+  }
   const size_t ns = trie_.size();
   const uint32_t nc = num_classes_;
-  if (ns * nc > kMaxTableEntries) {
+  if (ns * nc * 2 > kMaxTableEntries) {
     std::vector<Node>().swap(trie_);
     return false;
   }
@@ -84,6 +103,23 @@ bool AhoCorasick::Build() {
         delta_[s * nc + c] = delta_[f * nc + c];
       }
     }
+  }
+  goto_.assign(ns * nc, 0);
+  for (size_t k = 0; k < ns * nc; ++k) {
+    if (goto_fn[k] != UINT32_MAX) {
+      goto_[k] = goto_fn[k] * nc | (trie_[goto_fn[k]].out.empty() ? 0 : kEmitBit);
+    }
+  }
+  bigram_.assign(size_t{nc} * nc, 0);
+  for (uint32_t c0 = 0; c0 < nc; ++c0) {
+    const uint32_t s1 = goto_fn[c0];  // child of the root
+    if (s1 == UINT32_MAX) continue;
+    for (uint32_t c1 = 0; c1 < nc; ++c1) {
+      bigram_[c0 * nc + c1] = (!trie_[s1].out.empty() || goto_fn[s1 * nc + c1] != UINT32_MAX);
+    }
+  }
+  for (int c = 0; c < 256; ++c) {
+    alnum_[c] = ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
   }
   for (uint32_t& d : delta_) d *= nc;
   emit_.assign(ns, 0);

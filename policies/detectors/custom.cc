@@ -80,7 +80,11 @@ Status RegexSet::Add(const config::CustomRegexConfig& c, int slot, std::string_v
     return absl::InvalidArgumentError(
         absl::StrCat(std::string(where), ": regex '", c.id, "': pattern matches the empty string"));
   }
-  if (!set_) set_ = std::make_unique<RE2::Set>(PatternOptions(), RE2::UNANCHORED);
+  if (!set_) {
+    RE2::Options so = PatternOptions();
+    so.set_max_mem(64 << 20);  // the DFA cache of all patterns together
+    set_ = std::make_unique<RE2::Set>(so, RE2::UNANCHORED);
+  }
   std::string err;
   if (set_->Add(c.pattern, &err) < 0) {
     return absl::InvalidArgumentError(
@@ -113,8 +117,7 @@ void RegexSet::Scan(std::string_view text, std::vector<RawFinding>* out) const {
     const Pattern& p = patterns_[idx];
     size_t pos = 0;
     re2::StringPiece m;
-    while (pos <= text.size() &&
-           re.Match(text, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
+    while (pos <= text.size() && re.Match(text, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
       const size_t b = static_cast<size_t>(m.data() - text.data());
       const size_t e = b + m.size();
       if (e == b) {

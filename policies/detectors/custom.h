@@ -20,7 +20,7 @@ class DictionaryDetector final : public Detector {
   // Reads terms_file when set. INVALID_ARGUMENT when there are no terms; NOT_FOUND /
   // PERMISSION_DENIED when the file cannot be read.
   static StatusOr<std::unique_ptr<DictionaryDetector>> Create(const config::DictionaryConfig& c,
-                                                             std::string_view where);
+                                                              std::string_view where);
   std::string_view id() const override { return id_; }
   std::vector<std::string_view> finding_types() const override { return {type_}; }
   std::vector<Keyword> Keywords() const override;

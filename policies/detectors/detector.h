@@ -49,16 +49,16 @@ struct ContextHit {
 
 // A run of digits with single separators, as parsed once by the byte pass.
 struct NumericRun {
-  size_t begin = 0;           // first byte ('+', '(' or a digit)
-  size_t end = 0;             // one past the last digit (extension included if present)
-  size_t digits_end = 0;      // one past the last digit before any extension
-  std::string digits;         // the digits only (before any extension)
-  std::vector<int> groups;    // lengths of digit groups
+  size_t begin = 0;               // first byte ('+', '(' or a digit)
+  size_t end = 0;                 // one past the last digit (extension included if present)
+  size_t digits_end = 0;          // one past the last digit before any extension
+  std::string digits;             // the digits only (before any extension)
+  std::vector<int> groups;        // lengths of digit groups
   std::vector<size_t> group_end;  // byte offset one past each group
-  std::string seps;           // separators between groups (one char per gap; ')' for ") ")
-  bool plus = false;          // starts with '+'
-  bool paren = false;         // contains a "(...)" group
-  bool extension = false;     // "x123" / " ext 123" follows
+  std::string seps;               // separators between groups (one char per gap; ')' for ") ")
+  bool plus = false;              // starts with '+'
+  bool paren = false;             // contains a "(...)" group
+  bool extension = false;         // "x123" / " ext 123" follows
 };
 
 struct ScanState {
@@ -95,9 +95,7 @@ class Detector {
   virtual size_t OnColon(const ScanState& s, int slot, size_t pos) const { return pos + 1; }
   // Two ASCII uppercase letters followed by two digits at `pos`, at a word start (IBAN).
   virtual bool wants_country_prefix() const { return false; }
-  virtual size_t OnCountryPrefix(const ScanState& s, int slot, size_t pos) const {
-    return pos;
-  }
+  virtual size_t OnCountryPrefix(const ScanState& s, int slot, size_t pos) const { return pos; }
 };
 
 inline bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }

@@ -4,7 +4,6 @@
 // authentication token formats"); Slack token prefixes (api.slack.com/authentication/token-types);
 // OpenAI "sk-" keys; JWT (RFC 7519, compact JWS RFC 7515 section 7.1); PEM (RFC 7468).
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "policies/detectors/detector.h"
@@ -63,8 +62,8 @@ class AwsKeyDetector final : public Detector {
   }
   std::vector<Keyword> Keywords() const override {
     std::vector<Keyword> k;
-    for (const char* p : {"AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA",
-                          "ANVA", "AROA", "APKA"}) {
+    for (const char* p :
+         {"AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA", "ANVA", "AROA", "APKA"}) {
       k.push_back(Trigger(p));
     }
     for (const char* p : {"aws_secret_access_key", "secret_access_key", "aws_secret_key",
@@ -76,7 +75,8 @@ class AwsKeyDetector final : public Detector {
   void OnKeyword(const ScanState& s, int slot, int keyword, size_t b, size_t e) const override {
     const std::string_view t = s.text;
     if (keyword < kFirstContext) {
-      const size_t end = Span(t, e, [](unsigned char c) { return IsUpper(c) || IsDigit(c); }, 17);
+      const size_t end = Span(
+          t, e, [](unsigned char c) { return IsUpper(c) || IsDigit(c); }, 17);
       if (end - e != 16 || !RightEdge(t, end)) return;
       Add(s, "AWS_ACCESS_KEY", b, end, 0.95f, slot);
       // The paired secret: a 40-character base64 token near the key id.
@@ -98,9 +98,12 @@ class AwsKeyDetector final : public Detector {
       return;
     }
     // "aws_secret_access_key = <40 chars>"
-    size_t i = Span(t, e, [](unsigned char c) {
-      return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '=' || c == ':';
-    }, 8);
+    size_t i = Span(
+        t, e,
+        [](unsigned char c) {
+          return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '=' || c == ':';
+        },
+        8);
     const size_t te = Span(t, i, IsB64Std, 41);
     if (te - i == 40 && (te >= t.size() || !IsB64Std(t[te])) &&
         LooksLikeAwsSecret(t.substr(i, 40))) {
@@ -139,9 +142,12 @@ class PrefixTokenDetector final : public Detector {
   }
   void OnKeyword(const ScanState& s, int slot, int keyword, size_t b, size_t e) const override {
     const PrefixRule& r = rules_[keyword];
-    const size_t end = Span(s.text, e, [&r](unsigned char c) {
-      return IsAlnum(c) || (r.underscore && c == '_') || (r.dash && c == '-');
-    }, r.max_len + 1);
+    const size_t end = Span(
+        s.text, e,
+        [&r](unsigned char c) {
+          return IsAlnum(c) || (r.underscore && c == '_') || (r.dash && c == '-');
+        },
+        r.max_len + 1);
     const int n = static_cast<int>(end - e);
     if (n < r.min_len || n > r.max_len || !RightEdge(s.text, end)) return;
     const std::string_view body = s.text.substr(e, end - e);
@@ -177,7 +183,8 @@ class JwtDetector final : public Detector {
     if (!header) return;
     const nlohmann::json j = nlohmann::json::parse(*header, nullptr, /*allow_exceptions=*/false);
     if (!j.is_object() || !j.contains("alg") || !j["alg"].is_string()) return;
-    auto payload_prefix = Base64UrlDecode(t.substr(h_end + 1, std::min<size_t>(4, p_end - h_end - 1)));
+    auto payload_prefix =
+        Base64UrlDecode(t.substr(h_end + 1, std::min<size_t>(4, p_end - h_end - 1)));
     if (!payload_prefix || payload_prefix->empty() || (*payload_prefix)[0] != '{') return;
     Add(s, "JWT", b, s_end, 0.95f, slot);
   }
@@ -196,15 +203,18 @@ class PrivateKeyDetector final : public Detector {
   }
   void OnKeyword(const ScanState& s, int slot, int keyword, size_t b, size_t e) const override {
     const std::string_view t = s.text;
-    const size_t label_end =
-        Span(t, e, [](unsigned char c) { return IsUpper(c) || IsDigit(c) || c == ' '; }, 64);
+    const size_t label_end = Span(
+        t, e, [](unsigned char c) { return IsUpper(c) || IsDigit(c) || c == ' '; }, 64);
     const std::string_view label = t.substr(e, label_end - e);
     if (label.size() < 11 || label.substr(label.size() - 11) != "PRIVATE KEY") return;
     if (t.substr(label_end, 5) != "-----") return;
-    size_t end = Span(t, label_end + 5, [](unsigned char c) {
-      return IsAlnum(c) || c == '+' || c == '/' || c == '=' || c == '\r' || c == '\n' ||
-             c == '\t' || c == ' ' || c == ':' || c == ',';
-    }, 1 << 20);
+    size_t end = Span(
+        t, label_end + 5,
+        [](unsigned char c) {
+          return IsAlnum(c) || c == '+' || c == '/' || c == '=' || c == '\r' || c == '\n' ||
+                 c == '\t' || c == ' ' || c == ':' || c == ',';
+        },
+        1 << 20);
     const std::string footer = "-----END " + std::string(label) + "-----";
     if (t.substr(end, footer.size()) == footer) end += footer.size();
     Add(s, "PRIVATE_KEY", b, end, 0.99f, slot);
@@ -232,7 +242,8 @@ class PasswordAssignmentDetector final : public Detector {
     const std::string_view t = s.text;
     size_t i = e;
     if (i < t.size() && (t[i] == '"' || t[i] == '\'')) ++i;
-    i = Span(t, i, [](unsigned char c) { return c == ' ' || c == '\t'; }, 4);
+    i = Span(
+        t, i, [](unsigned char c) { return c == ' ' || c == '\t'; }, 4);
     if (i >= t.size()) return;
     if (t[i] == ':' && i + 1 < t.size() && t[i + 1] == '=') {
       i += 2;
@@ -243,14 +254,18 @@ class PasswordAssignmentDetector final : public Detector {
     } else {
       return;
     }
-    i = Span(t, i, [](unsigned char c) { return c == ' ' || c == '\t'; }, 4);
+    i = Span(
+        t, i, [](unsigned char c) { return c == ' ' || c == '\t'; }, 4);
     char quote = 0;
     if (i < t.size() && (t[i] == '"' || t[i] == '\'' || t[i] == '`')) quote = t[i++];
-    const size_t v_end = Span(t, i, [quote](unsigned char c) {
-      if (quote) return c != static_cast<unsigned char>(quote) && c != '\n' && c != '\r';
-      return c > ' ' && c != ',' && c != ';' && c != '&' && c != ')' && c != '}' && c != ']' &&
-             c != '"' && c != '\'' && c != '<' && c != '>';
-    }, 257);
+    const size_t v_end = Span(
+        t, i,
+        [quote](unsigned char c) {
+          if (quote) return c != static_cast<unsigned char>(quote) && c != '\n' && c != '\r';
+          return c > ' ' && c != ',' && c != ';' && c != '&' && c != ')' && c != '}' && c != ']' &&
+                 c != '"' && c != '\'' && c != '<' && c != '>';
+        },
+        257);
     const std::string_view v = t.substr(i, v_end - i);
     if (v.size() < 8 || v.size() > 256) return;
     if (v[0] == '$' || v[0] == '%' || v[0] == '<' || v[0] == '{') return;
@@ -291,13 +306,11 @@ std::unique_ptr<Detector> NewSlackTokenDetector() {
 }
 std::unique_ptr<Detector> NewOpenAiKeyDetector() {
   return std::make_unique<PrefixTokenDetector>(
-      "openai_key", "OPENAI_KEY", 0.85f,
-      std::vector<PrefixRule>{{"sk-", 32, 255, true, true}}, 3.5);
+      "openai_key", "OPENAI_KEY", 0.85f, std::vector<PrefixRule>{{"sk-", 32, 255, true, true}},
+      3.5);
 }
 std::unique_ptr<Detector> NewJwtDetector() { return std::make_unique<JwtDetector>(); }
-std::unique_ptr<Detector> NewPrivateKeyDetector() {
-  return std::make_unique<PrivateKeyDetector>();
-}
+std::unique_ptr<Detector> NewPrivateKeyDetector() { return std::make_unique<PrivateKeyDetector>(); }
 std::unique_ptr<Detector> NewPasswordAssignmentDetector() {
   return std::make_unique<PasswordAssignmentDetector>();
 }

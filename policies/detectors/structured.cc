@@ -229,9 +229,10 @@ class PhoneDetector final : public Detector {
   std::vector<Keyword> Keywords() const override {
     std::vector<Keyword> k;
     for (const char* w :
-         {"phone", "telephone", "tel", "call", "calling", "mobile", "mob", "cell", "cellphone",
-          "fax", "desk", "office", "contact", "reach", "whatsapp", "sms", "text me", "landline",
-          "hotline", "dial", "ph", "tlf", "telefon", "telefono", "ring"}) {
+         {"phone",    "telephone", "tel",      "call",     "calling", "mobile",  "mob",
+          "cell",     "cellphone", "fax",      "desk",     "office",  "contact", "reach",
+          "whatsapp", "sms",       "text me",  "landline", "hotline", "dial",    "ph",
+          "tlf",      "telefon",   "telefono", "ring",     "number"}) {
       k.push_back(Keyword{w});
     }
     return k;
@@ -242,6 +243,10 @@ class PhoneDetector final : public Detector {
     if (nd < 7 || nd > 15) return false;
     for (char c : r.seps) {
       if (c == '/') return false;
+    }
+    // Dotted runs of four or more groups are versions ("6.2.9200.16384"), not phones.
+    if (!r.plus && r.groups.size() >= 4 && r.seps.find_first_not_of('.') == std::string::npos) {
+      return false;
     }
     const bool ctx = s.HasContext(slot, Lo(r.begin, 40), r.end + 16);
     float conf = 0;

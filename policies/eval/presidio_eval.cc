@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
@@ -74,8 +73,7 @@ StatusOr<std::vector<Sample>> ParsePresidioJson(std::string_view json) {
       auto b = sp.find("start_position");
       auto e = sp.find("end_position");
       if (et == sp.end() || !et->is_string()) return bad("span without string entity_type");
-      if (b == sp.end() || !b->is_number_integer() || e == sp.end() ||
-          !e->is_number_integer()) {
+      if (b == sp.end() || !b->is_number_integer() || e == sp.end() || !e->is_number_integer()) {
         return bad("span without integer start_position/end_position");
       }
       GoldSpan g{et->get<std::string>(), b->get<int64_t>(), e->get<int64_t>()};

@@ -123,6 +123,10 @@ TEST(AuditLogTest, ConcurrentWritersGetUniqueSeqs) {
   for (auto& th : threads) th.join();
   ASSERT_TRUE((*log)->Flush().ok());
   EXPECT_EQ(seqs.size(), 2400u);
+  AuditStatus st = (*log)->Health();
+  EXPECT_GE(st.batches, 1);
+  EXPECT_LT(st.batches, 2400);  // group commit batched at least some records
+  EXPECT_EQ(st.next_seq, 2401u);
   log->reset();
   auto rep = VerifyDir(cfg.dir);
   ASSERT_TRUE(rep.ok());
@@ -167,6 +171,54 @@ TEST(AuditLogTest, TornLastLineIsTruncatedAndRecorded) {
   EXPECT_NE(recs.back().body_json.find("\"truncated_bytes\":" + std::to_string(torn.size())),
             std::string::npos)
       << recs.back().body_json;
+  auto rep = VerifyDir(cfg.dir);
+  ASSERT_TRUE(rep.ok());
+  EXPECT_TRUE(rep->ok()) << rep->failure->ToString();
+}
+
+TEST(AuditLogTest, EmptySegmentLeftByACrashDuringRotationIsRemoved) {
+  TempDir tmp;
+  auto cfg = Config(tmp.path());
+  {
+    auto log = AuditLog::Open(cfg);
+    ASSERT_TRUE(log.ok());
+    ASSERT_TRUE((*log)->AppendDurable(SampleRecord(1)).ok());
+  }
+  const std::string next = cfg.dir + "/audit-00000000000000000002.log";
+  testing::WriteAll(next, "");
+  {
+    auto log = AuditLog::Open(cfg);
+    ASSERT_TRUE(log.ok()) << log.status();
+    EXPECT_EQ((*log)->Health().segment, "audit-00000000000000000000.log");
+    ASSERT_TRUE((*log)->AppendDurable(SampleRecord(2)).ok());
+  }
+  EXPECT_EQ(ListSegments(cfg.dir)->size(), 1u);
+  auto rep = VerifyDir(cfg.dir);
+  ASSERT_TRUE(rep.ok());
+  EXPECT_TRUE(rep->ok()) << rep->failure->ToString();
+  EXPECT_EQ(rep->records, 3);
+}
+
+TEST(AuditLogTest, UnsignedTailIsCoveredByARecoveryRecord) {
+  TempDir tmp;
+  auto cfg = Config(tmp.path());
+  {
+    auto log = AuditLog::Open(cfg);
+    ASSERT_TRUE(log.ok());
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE((*log)->AppendDurable(SampleRecord(i)).ok());
+  }
+  // As if the process died after writing the first records of a batch but not its last one.
+  const std::string seg = cfg.dir + "/audit-00000000000000000000.log";
+  auto lines = testing::Lines(testing::ReadAll(seg));
+  size_t p = lines[3].find(",\"sig\":\"");
+  lines[3].erase(p, 8 + 128 + 1);
+  testing::WriteAll(seg, testing::JoinLines(lines));
+  ASSERT_FALSE(VerifyDir(cfg.dir)->ok());
+  ASSERT_TRUE(AuditLog::Open(cfg).ok());
+  auto recs = All(cfg.dir);
+  ASSERT_EQ(recs.size(), 5u);
+  EXPECT_EQ(recs[4].type, "recovery");
+  EXPECT_NE(recs[4].body_json.find("\"unsigned_records\":1"), std::string::npos);
   auto rep = VerifyDir(cfg.dir);
   ASSERT_TRUE(rep.ok());
   EXPECT_TRUE(rep->ok()) << rep->failure->ToString();

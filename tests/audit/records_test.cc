@@ -14,8 +14,8 @@ const std::string kPrev(64, '0');
 const std::string kSig(128, 'a');
 
 std::string Line(const std::string& body = "{}", const std::string& extra_sig = "") {
-  internal::PreparedRecord p = internal::Prepare(AuditRecord{RecordType::kAdminAction, "r1", "bob",
-                                                             body});
+  internal::PreparedRecord p =
+      internal::Prepare(AuditRecord{RecordType::kAdminAction, "r1", "bob", body});
   std::string out;
   internal::AppendLine(p, 7, 1700000000000000, kPrev, extra_sig, &out);
   return out;
@@ -105,8 +105,9 @@ TEST(RecordsTest, CorruptLinesGiveExactErrors) {
       {"deep", std::string(100, '[') + std::string(100, ']'), "nesting too deep"},
       {"long", std::string(kMaxLineBytes + 1, ' '), "line too long"},
       {"unknown field", replace("\"seq\":7", "\"seq\":7,\"sez\":1"), "unknown field sez"},
-      {"missing prev", "{\"body\":{},\"principal\":\"\",\"request_id\":\"\",\"seq\":1,\"ts_us\":1,"
-                       "\"type\":\"recovery\"}",
+      {"missing prev",
+       "{\"body\":{},\"principal\":\"\",\"request_id\":\"\",\"seq\":1,\"ts_us\":1,"
+       "\"type\":\"recovery\"}",
        "missing field prev"},
       {"negative seq", replace("\"seq\":7", "\"seq\":-7"), "field seq: expected unsigned integer"},
       {"float ts", replace("\"ts_us\":1700000000000000", "\"ts_us\":1.5"),
@@ -119,8 +120,7 @@ TEST(RecordsTest, CorruptLinesGiveExactErrors) {
       {"prev short", replace(kPrev, "00"), "field prev: expected 64 lowercase hex"},
       {"sig short", replace("\"seq\":7", "\"seq\":7,\"sig\":\"ab\""),
        "field sig: expected 128 lowercase hex"},
-      {"sig not string", replace("\"seq\":7", "\"seq\":7,\"sig\":1"),
-       "field sig: expected string"},
+      {"sig not string", replace("\"seq\":7", "\"seq\":7,\"sig\":1"), "field sig: expected string"},
       {"unknown type", replace("admin_action", "admin_actionx"), "field type: unknown record type"},
   };
   for (const auto& c : cases) {
@@ -148,9 +148,9 @@ TEST(RecordsTest, TimeArguments) {
   EXPECT_EQ(*ParseTimeArg("2023-11-14T23:13:20.000001+01:00"), 1700000000000001);
   EXPECT_EQ(*ParseTimeArg("1970-01-01T00:00:00Z"), 0);
   EXPECT_EQ(FormatRfc3339(1700000000000001), "2023-11-14T22:13:20.000001Z");
-  for (const char* bad : {"", "yesterday", "2023-11-14", "2023-13-14T22:13:20Z",
-                          "2023-11-14T22:13:20", "2023-11-14T22:13:20.Z", "2023-11-14T22:13:20Zx",
-                          "1234567890123456789012"}) {
+  for (const char* bad :
+       {"", "yesterday", "2023-11-14", "2023-13-14T22:13:20Z", "2023-11-14T22:13:20",
+        "2023-11-14T22:13:20.Z", "2023-11-14T22:13:20Zx", "1234567890123456789012"}) {
     auto r = ParseTimeArg(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);

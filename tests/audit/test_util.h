@@ -73,8 +73,7 @@ inline AuditRecord SampleRecord(int i) {
   f.rule_ids = {"r" + std::to_string(i % 5)};
   f.reasons = {"complexity above threshold"};
   f.scores_ppm = {{"complexity", 100 * i}};
-  return MakeRouteDecision(RequestId("req" + std::to_string(i)), "user" + std::to_string(i % 4),
-                           f);
+  return MakeRouteDecision(RequestId("req" + std::to_string(i)), "user" + std::to_string(i % 4), f);
 }
 
 }  // namespace gw::audit::testing

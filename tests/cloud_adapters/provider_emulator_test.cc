@@ -48,8 +48,7 @@ class AdapterTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
-  ProviderEmulator& StartEmulator(Wire wire, bool tls = true,
-                                  const std::string* cert = nullptr) {
+  ProviderEmulator& StartEmulator(Wire wire, bool tls = true, const std::string* cert = nullptr) {
     emulator::EmulatorOptions o;
     o.wire = wire;
     if (tls) {
@@ -68,8 +67,9 @@ class AdapterTest : public ::testing::Test {
     a.type = type;
     a.model = "test-model";
     a.api_key = Secret("sk-emulated-secret-key-42");
-    a.base_url = std::string(tls ? "https" : "http") + "://localhost:" +
-                 std::to_string(emu.port()) + (type == "azure_openai" ? "" : "/v1");
+    a.base_url = std::string(tls ? "https" : "http") +
+                 "://localhost:" + std::to_string(emu.port()) +
+                 (type == "azure_openai" ? "" : "/v1");
     if (type == "azure_openai") {
       a.deployment = "gpt4o-eu";
       a.region = "westeurope";
@@ -104,7 +104,8 @@ class AdapterTest : public ::testing::Test {
   };
   Run Go(Provider& p, ChatCall c = Call(), CancellationToken cancel = {}) {
     Run run;
-    run.r = StreamAndWait(p, std::move(c), [&](std::string_view t) { run.text += t; }, cancel);
+    run.r = StreamAndWait(
+        p, std::move(c), [&](std::string_view t) { run.text += t; }, cancel);
     return run;
   }
 
@@ -329,8 +330,7 @@ TEST_F(AdapterTest, WrongContentTypeIsUnavailable) {
   auto& p = Make(Config("openai", emu));
   Run run = Go(p);
   EXPECT_EQ(run.r.status.code(), absl::StatusCode::kUnavailable);
-  EXPECT_NE(std::string(run.r.status.message()).find("content type 'text/html'"),
-            std::string::npos)
+  EXPECT_NE(std::string(run.r.status.message()).find("content type 'text/html'"), std::string::npos)
       << run.r.status;
   EXPECT_FALSE(run.r.any_text);
 }
@@ -347,8 +347,9 @@ TEST_F(AdapterTest, ErrorsMapToCodesAndAreScrubbed) {
     for (Wire w : {Wire::kOpenAi, Wire::kAnthropic, Wire::kGemini}) {
       auto& emu = StartEmulator(w);
       emu.SetScript({{K::kHttpStatus, c.http}});
-      const char* type = w == Wire::kOpenAi ? "openai" : w == Wire::kAnthropic ? "anthropic"
-                                                                               : "gemini";
+      const char* type = w == Wire::kOpenAi      ? "openai"
+                         : w == Wire::kAnthropic ? "anthropic"
+                                                 : "gemini";
       auto& p = Make(Config(type, emu));
       Run run = Go(p);
       std::string msg(run.r.status.message());
@@ -438,10 +439,13 @@ TEST_F(AdapterTest, CancellationStopsAStalledStream) {
   auto& p = Make(Config("openai", emu));
   CancellationToken cancel;
   Run run;
-  run.r = StreamAndWait(p, Call(), [&](std::string_view t) {
-    run.text += t;
-    cancel.Cancel();
-  }, cancel);
+  run.r = StreamAndWait(
+      p, Call(),
+      [&](std::string_view t) {
+        run.text += t;
+        cancel.Cancel();
+      },
+      cancel);
   EXPECT_EQ(run.r.status.code(), absl::StatusCode::kCancelled) << run.r.status;
   EXPECT_EQ(run.text, "Hello");
 }

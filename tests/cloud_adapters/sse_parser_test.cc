@@ -31,15 +31,24 @@ TEST(SseParser, WhatwgExamplesAtEveryChunkBoundary) {
   const std::vector<Case> cases = {
       {"single", "data: hello\n\n", {{"message", "hello"}}},
       {"multiline", "data: YHOO\ndata: +2\ndata: 10\n\n", {{"message", "YHOO\n+2\n10"}}},
-      {"comment and event", ": test stream\n\nevent: add\ndata: 73857293\n\n",
+      {"comment and event",
+       ": test stream\n\nevent: add\ndata: 73857293\n\n",
        {{"add", "73857293"}}},
       {"no space after colon", "data:test\n\n", {{"message", "test"}}},
       {"two spaces keep one", "data:  x\n\n", {{"message", " x"}}},
-      {"empty data dispatches", "data\n\ndata\ndata\n\ndata:\n", {{"message", ""}, {"message", "\n"}}},
+      {"empty data dispatches",
+       "data\n\ndata\ndata\n\ndata:\n",
+       {{"message", ""}, {"message", "\n"}}},
       {"crlf", "event: e\r\ndata: a\r\n\r\n", {{"e", "a"}}},
       {"cr only", "data: a\rdata: b\r\r", {{"message", "a\nb"}}},
-      {"bom", "\xEF\xBB\xBF" "data: x\n\n", {{"message", "x"}}},
-      {"only first bom", "\xEF\xBB\xBF\xEF\xBB\xBF" "data: x\n\n", {}},
+      {"bom",
+       "\xEF\xBB\xBF"
+       "data: x\n\n",
+       {{"message", "x"}}},
+      {"only first bom",
+       "\xEF\xBB\xBF\xEF\xBB\xBF"
+       "data: x\n\n",
+       {}},
       {"unknown field ignored", "foo: bar\ndata: x\n\n", {{"message", "x"}}},
       {"event type resets", "event: a\n\ndata: x\n\n", {{"message", "x"}}},
       {"unterminated discarded", "data: x\n", {}},
@@ -47,8 +56,8 @@ TEST(SseParser, WhatwgExamplesAtEveryChunkBoundary) {
   for (const auto& c : cases) {
     for (size_t cut1 = 0; cut1 <= c.stream.size(); ++cut1) {
       for (size_t cut2 = cut1; cut2 <= c.stream.size(); ++cut2) {
-        auto ev = ParseAll({c.stream.substr(0, cut1), c.stream.substr(cut1, cut2 - cut1),
-                            c.stream.substr(cut2)});
+        auto ev = ParseAll(
+            {c.stream.substr(0, cut1), c.stream.substr(cut1, cut2 - cut1), c.stream.substr(cut2)});
         ASSERT_EQ(ev.size(), c.want.size()) << c.name << " cuts " << cut1 << "," << cut2;
         for (size_t i = 0; i < ev.size(); ++i) {
           EXPECT_EQ(ev[i].type, c.want[i].first) << c.name;
@@ -60,7 +69,8 @@ TEST(SseParser, WhatwgExamplesAtEveryChunkBoundary) {
 }
 
 TEST(SseParser, IdAndRetry) {
-  auto ev = ParseAll({"id: 7\nretry: 1500\ndata: a\n\ndata: b\n\nid: x\0y\nretry: 1x\ndata: c\n\n"});
+  auto ev =
+      ParseAll({"id: 7\nretry: 1500\ndata: a\n\ndata: b\n\nid: x\0y\nretry: 1x\ndata: c\n\n"});
   ASSERT_EQ(ev.size(), 2u);  // the literal above stops at the NUL
   EXPECT_EQ(ev[0].last_id, "7");
   EXPECT_EQ(ev[0].retry_ms, 1500);

@@ -51,7 +51,8 @@ TEST(Url, ProxyFromEnvironmentHonoursNoProxy) {
   ASSERT_TRUE(p.ok());
   ASSERT_TRUE(p->has_value());
   EXPECT_EQ((*p)->HostPort(), "proxy.corp:3128");
-  for (const char* direct : {"https://localhost:1", "https://llm.internal.corp", "https://10.0.0.1"}) {
+  for (const char* direct :
+       {"https://localhost:1", "https://llm.internal.corp", "https://10.0.0.1"}) {
     auto d = ProxyFor(*ParseUrl(direct), "", lookup);
     ASSERT_TRUE(d.ok());
     EXPECT_FALSE(d->has_value()) << direct;

@@ -389,17 +389,18 @@ struct ProviderEmulator::Impl : Server {
                           {"cache_read_input_tokens", opts.cached_tokens},
                           {"output_tokens", 1}}}}}};
         ev.emplace_back(e("message_start", start), false);
-        ev.emplace_back(e("content_block_start", {{"type", "content_block_start"},
-                                                  {"index", 0},
-                                                  {"content_block", {{"type", "text"}, {"text", ""}}}}),
-                        false);
+        ev.emplace_back(
+            e("content_block_start", {{"type", "content_block_start"},
+                                      {"index", 0},
+                                      {"content_block", {{"type", "text"}, {"text", ""}}}}),
+            false);
         ev.emplace_back(e("ping", {{"type", "ping"}}), false);
         for (const auto& t : opts.reply) {
-          ev.emplace_back(e("content_block_delta",
-                            {{"type", "content_block_delta"},
-                             {"index", 0},
-                             {"delta", {{"type", "text_delta"}, {"text", t}}}}),
-                          true);
+          ev.emplace_back(
+              e("content_block_delta", {{"type", "content_block_delta"},
+                                        {"index", 0},
+                                        {"delta", {{"type", "text_delta"}, {"text", t}}}}),
+              true);
         }
         ev.emplace_back(e("content_block_stop", {{"type", "content_block_stop"}, {"index", 0}}),
                         false);
@@ -414,9 +415,9 @@ struct ProviderEmulator::Impl : Server {
       case Wire::kGemini: {
         for (size_t i = 0; i < opts.reply.size(); ++i) {
           bool last = i + 1 == opts.reply.size();
-          json cand = {{"content", {{"parts", json::array({{{"text", opts.reply[i]}}})},
-                                    {"role", "model"}}},
-                       {"index", 0}};
+          json cand = {
+              {"content", {{"parts", json::array({{{"text", opts.reply[i]}}})}, {"role", "model"}}},
+              {"index", 0}};
           if (last) cand["finishReason"] = "STOP";
           json usage = {{"promptTokenCount", opts.input_tokens},
                         {"totalTokenCount", opts.input_tokens}};
@@ -446,10 +447,10 @@ struct ProviderEmulator::Impl : Server {
     }
     if (f.kind == K::kHttpStatus) {
       std::string body = ErrorJson(f.http_status, rec);
-      std::string head = "HTTP/1.1 " + std::to_string(f.http_status) + " " +
-                         ReasonFor(f.http_status) +
-                         "\r\nContent-Type: application/json\r\nContent-Length: " +
-                         std::to_string(body.size()) + "\r\n";
+      std::string head =
+          "HTTP/1.1 " + std::to_string(f.http_status) + " " + ReasonFor(f.http_status) +
+          "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+          "\r\n";
       if (!f.retry_after.empty()) head += "Retry-After: " + f.retry_after + "\r\n";
       return WriteAll(s, head + "\r\n" + body);
     }
@@ -458,8 +459,9 @@ struct ProviderEmulator::Impl : Server {
       return WriteAll(s, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: " +
                              std::to_string(body.size()) + "\r\n\r\n" + body);
     }
-    if (!WriteAll(s, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
-                     "Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n\r\n")) {
+    if (!WriteAll(s,
+                  "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                  "Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n\r\n")) {
       return false;
     }
     int deltas = 0;
@@ -544,7 +546,6 @@ struct ConnectProxy::Impl : Server {
   void Serve(tcp::socket sock) override {
     std::string pending, raw;
     http::request_parser<http::string_body> p;
-    p.skip(false);
     if (!ReadRequest(sock, pending, p, raw)) return;
     std::string target(p.get().target());
     {

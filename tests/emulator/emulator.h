@@ -56,11 +56,11 @@ StatusOr<std::vector<Fault>> ParseScript(std::string_view script);
 struct EmulatorOptions {
   Wire wire = Wire::kOpenAi;
   std::string address = "127.0.0.1";
-  uint16_t port = 0;         // 0 = any free port
-  std::string cert_pem;      // empty = plain HTTP
+  uint16_t port = 0;     // 0 = any free port
+  std::string cert_pem;  // empty = plain HTTP
   std::string key_pem;
   std::vector<std::string> reply = {"Hello", ", ", "world", "!"};
-  int64_t input_tokens = 12;   // total prompt tokens reported (cached included)
+  int64_t input_tokens = 12;  // total prompt tokens reported (cached included)
   int64_t cached_tokens = 3;
   int64_t output_tokens = 4;
 };

@@ -2,13 +2,17 @@
 //   provider_emulator --provider anthropic --listen 127.0.0.1:0 [--cert c.pem --key k.pem]
 //                     [--script "429:1,reset_mid:2"]
 // Prints "listening on <port>" on stdout once accepting.
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include <CLI/CLI.hpp>
+#include <thread>
 
 #include "tests/emulator/emulator.h"
 

@@ -85,7 +85,8 @@ StatusOr<TestPki> MakeTestPki() {
                      true, 1);
   if (!ca) return absl::InternalError("cannot make CA certificate");
   const char* san = "DNS:localhost,IP:127.0.0.1";
-  Cert good = MakeCert(key.get(), "localhost", ca.get(), ca_key.get(), -day, 30 * day, san, false, 2);
+  Cert good =
+      MakeCert(key.get(), "localhost", ca.get(), ca_key.get(), -day, 30 * day, san, false, 2);
   Cert expired =
       MakeCert(key.get(), "localhost", ca.get(), ca_key.get(), -3 * day, -day, san, false, 3);
   Cert self = MakeCert(key.get(), "localhost", nullptr, nullptr, -day, 30 * day, san, false, 4);

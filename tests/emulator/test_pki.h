@@ -12,11 +12,11 @@ namespace gw::emulator {
 
 struct TestPki {
   std::string ca_cert_pem;
-  std::string server_key_pem;           // key of every server certificate below
-  std::string server_cert_pem;          // valid now, signed by the CA
-  std::string expired_cert_pem;         // signed by the CA, expired yesterday
-  std::string self_signed_cert_pem;     // valid dates, not signed by the CA
-  std::string wrong_host_cert_pem;      // signed by the CA for DNS:other.example only
+  std::string server_key_pem;        // key of every server certificate below
+  std::string server_cert_pem;       // valid now, signed by the CA
+  std::string expired_cert_pem;      // signed by the CA, expired yesterday
+  std::string self_signed_cert_pem;  // valid dates, not signed by the CA
+  std::string wrong_host_cert_pem;   // signed by the CA for DNS:other.example only
 };
 
 // INTERNAL on an OpenSSL failure.

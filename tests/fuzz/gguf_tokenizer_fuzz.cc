@@ -46,7 +46,7 @@ std::string ByteText(int b) {
   return s;
 }
 
-Vocab* MakeVocab(const std::string& model, const std::string& pre) {
+std::unique_ptr<Vocab> MakeVocab(const std::string& model, const std::string& pre) {
   GgufWriter w;
   w.SetString("tokenizer.ggml.model", model);
   std::vector<std::string> tokens;
@@ -78,8 +78,10 @@ Vocab* MakeVocab(const std::string& model, const std::string& pre) {
       tokens.push_back(name);
       types.push_back(6);
     }
-    for (const char* t : {"\xE2\x96\x81", "a", "b", "ab", "\xE2\x96\x81" "a", "\xC3\xA9", "he",
-                          "hel", "hello", "\xE2\x96\x81hello"}) {
+    for (const char* t : {"\xE2\x96\x81", "a", "b", "ab",
+                          "\xE2\x96\x81"
+                          "a",
+                          "\xC3\xA9", "he", "hel", "hello", "\xE2\x96\x81hello"}) {
       tokens.push_back(t);
       types.push_back(1);
     }
@@ -88,7 +90,7 @@ Vocab* MakeVocab(const std::string& model, const std::string& pre) {
   }
   w.SetStringArray("tokenizer.ggml.tokens", tokens);
   w.SetInt32Array("tokenizer.ggml.token_type", types);
-  auto* v = new Vocab;
+  auto v = std::make_unique<Vocab>();
   v->bytes = *w.Serialize();
   v->reader = std::move(*GgufReader::FromBuffer(v->bytes));
   auto tok = Tokenizer::FromGguf(*v->reader);
@@ -100,11 +102,18 @@ Vocab* MakeVocab(const std::string& model, const std::string& pre) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::vector<Vocab*> vocabs = {MakeVocab("gpt2", "llama-bpe"),
-                                             MakeVocab("gpt2", "qwen2"), MakeVocab("gpt2", "gpt2"),
-                                             MakeVocab("gpt2", "smollm"), MakeVocab("llama", "")};
+  // Built once; destroyed at exit, so LeakSanitizer sees no leak.
+  static const std::vector<std::unique_ptr<Vocab>> vocabs = [] {
+    std::vector<std::unique_ptr<Vocab>> v;
+    v.push_back(MakeVocab("gpt2", "llama-bpe"));
+    v.push_back(MakeVocab("gpt2", "qwen2"));
+    v.push_back(MakeVocab("gpt2", "gpt2"));
+    v.push_back(MakeVocab("gpt2", "smollm"));
+    v.push_back(MakeVocab("llama", ""));
+    return v;
+  }();
   std::string text(reinterpret_cast<const char*>(data), size);
-  for (const Vocab* v : vocabs) {
+  for (const auto& v : vocabs) {
     const Tokenizer& tok = *v->tokenizer;
     for (bool special : {false, true}) {
       auto ids = tok.Tokenize(text, special, special);

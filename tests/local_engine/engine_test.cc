@@ -1,8 +1,9 @@
 // Model: metadata of the reference models and of a written model file.
+#include "local_engine/engine.h"
+
 #include <filesystem>
 
 #include "gtest/gtest.h"
-#include "local_engine/engine.h"
 #include "tests/local_engine/test_data.h"
 
 namespace gw::engine {

@@ -1,11 +1,12 @@
 // GGUF reader/writer: corrupt-file table with exact errors, round trips, real files.
+#include "local_engine/gguf.h"
+
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 
 #include "gtest/gtest.h"
-#include "local_engine/gguf.h"
 #include "tests/local_engine/test_data.h"
 
 namespace gw::engine {
@@ -55,7 +56,8 @@ struct CorruptCase {
 std::vector<CorruptCase> CorruptCases() {
   const uint64_t k2p63 = uint64_t{1} << 63;
   std::vector<CorruptCase> c;
-  c.push_back({"empty", "", "gguf: magic at offset 0: unexpected end of file (need 4 bytes, 0 left)"});
+  c.push_back(
+      {"empty", "", "gguf: magic at offset 0: unexpected end of file (need 4 bytes, 0 left)"});
   c.push_back({"short_magic", "GGU",
                "gguf: magic at offset 0: unexpected end of file (need 4 bytes, 3 left)"});
   c.push_back({"bad_magic", Bytes().Raw("GGML").U32(3).U64(0).U64(0).str(),
@@ -94,10 +96,12 @@ std::vector<CorruptCase> CorruptCases() {
                "of file (0 bytes left)"});
   c.push_back({"array_unknown_elem_type", Bytes().Header(0, 1).Str("a").U32(9).U32(99).U64(0).str(),
                "gguf: value of 'a' at offset 37: unknown array element type 99"});
-  c.push_back({"array_count_huge", Bytes().Header(0, 1).Str("a").U32(9).U32(4).U64(uint64_t{1} << 61).str(),
+  c.push_back({"array_count_huge",
+               Bytes().Header(0, 1).Str("a").U32(9).U32(4).U64(uint64_t{1} << 61).str(),
                "gguf: value of 'a' at offset 41: array of 2305843009213693952 u32 elements cannot "
                "fit in the 0 bytes left"});
-  c.push_back({"array_count_overflow", Bytes().Header(0, 1).Str("a").U32(9).U32(11).U64(k2p63).str(),
+  c.push_back({"array_count_overflow",
+               Bytes().Header(0, 1).Str("a").U32(9).U32(11).U64(k2p63).str(),
                "gguf: value of 'a' at offset 41: array of 9223372036854775808 i64 elements cannot "
                "fit in the 0 bytes left"});
   c.push_back({"array_string_past_eof",
@@ -131,10 +135,26 @@ std::vector<CorruptCase> CorruptCases() {
                "gguf: ne[0] of tensor 't' at offset 37: 9223372036854775808 does not fit in "
                "int64"});
   c.push_back({"tensor_dims_overflow",
-               Bytes().Header(1, 0).Str("t").U32(2).U64(uint64_t{1} << 32).U64(uint64_t{1} << 32).U32(0).U64(0).str(),
+               Bytes()
+                   .Header(1, 0)
+                   .Str("t")
+                   .U32(2)
+                   .U64(uint64_t{1} << 32)
+                   .U64(uint64_t{1} << 32)
+                   .U32(0)
+                   .U64(0)
+                   .str(),
                "gguf: ne of tensor 't' at offset 45: element count overflows int64"});
   c.push_back({"tensor_bytes_overflow",
-               Bytes().Header(1, 0).Str("t").U32(2).U64(uint64_t{1} << 31).U64(uint64_t{1} << 31).U32(0).U64(0).str(),
+               Bytes()
+                   .Header(1, 0)
+                   .Str("t")
+                   .U32(2)
+                   .U64(uint64_t{1} << 31)
+                   .U64(uint64_t{1} << 31)
+                   .U32(0)
+                   .U64(0)
+                   .str(),
                "gguf: type of tensor 't' at offset 53: tensor byte size overflows"});
   c.push_back({"tensor_unknown_type", Bytes().Header(1, 0).Tensor1("t", 32, 4, 0).str(),
                "gguf: type of tensor 't' at offset 45: unknown ggml type 4"});
@@ -143,7 +163,8 @@ std::vector<CorruptCase> CorruptCases() {
   c.push_back({"tensor_not_whole_blocks", Bytes().Header(1, 0).Tensor1("t", 33, 2, 0).str(),
                "gguf: type of tensor 't' at offset 45: ne[0] = 33 is not a multiple of the q4_0 "
                "block size 32"});
-  c.push_back({"tensor_misaligned_offset", Bytes().Header(1, 0).Tensor1("t", 8, 0, 3).Pad(128).str(),
+  c.push_back({"tensor_misaligned_offset",
+               Bytes().Header(1, 0).Tensor1("t", 8, 0, 3).Pad(128).str(),
                "gguf: offset of tensor 't' at offset 49: 3 is not a multiple of the alignment 32"});
   c.push_back({"tensor_data_past_eof", Bytes().Header(1, 0).Tensor1("t", 8, 0, 0).Pad(64).str(),
                "gguf: offset of tensor 't' at offset 49: data [0, +32) runs past end of the data "
@@ -162,7 +183,8 @@ std::vector<CorruptCase> CorruptCases() {
   c.push_back({"duplicate_tensor",
                Bytes().Header(2, 0).Tensor1("t", 8, 0, 0).Tensor1("t", 8, 0, 32).Pad(160).str(),
                "gguf: tensor name at offset 57: duplicate tensor 't'"});
-  c.push_back({"truncated_tensor_info", Bytes().Header(1, 0).Str("t").U32(1).U64(8).Raw("abc").str(),
+  c.push_back({"truncated_tensor_info",
+               Bytes().Header(1, 0).Str("t").U32(1).U64(8).Raw("abc").str(),
                "gguf: type of tensor 't' at offset 45: unexpected end of file (need 4 bytes, 3 "
                "left)"});
   c.push_back({"binary_key_is_escaped",
@@ -254,8 +276,8 @@ TEST(GgufWriterTest, RoundTripsEveryValueTypeAndTensor) {
     float x = static_cast<float>(k);
     std::memcpy(&f32[4 * k], &x, 4);
   }
-  std::string q8(2 * 34, '\x07');     // two Q8_0 blocks: 64 elements
-  std::string q4k(144 * 2, '\x09');   // two Q4_K blocks: 512 elements
+  std::string q8(2 * 34, '\x07');    // two Q8_0 blocks: 64 elements
+  std::string q4k(144 * 2, '\x09');  // two Q4_K blocks: 512 elements
   ASSERT_TRUE(w.AddTensor("a.f32", GgmlType::kF32, {4, 2}, f32).ok());
   ASSERT_TRUE(w.AddTensor("b.q8", GgmlType::kQ8_0, {64}, q8).ok());
   ASSERT_TRUE(w.AddTensor("c.q4k", GgmlType::kQ4_K, {256, 1, 2}, q4k).ok());
@@ -342,8 +364,9 @@ TEST(GgufReaderTest, OpenErrors) {
   std::string empty = (std::filesystem::path(::testing::TempDir()) / "empty.gguf").string();
   { std::ofstream(empty, std::ios::binary); }
   r = GgufReader::Open(empty);
-  EXPECT_EQ(r.status(), absl::InvalidArgumentError(
-                            "gguf: magic at offset 0: unexpected end of file (need 4 bytes, 0 left)"));
+  EXPECT_EQ(r.status(),
+            absl::InvalidArgumentError(
+                "gguf: magic at offset 0: unexpected end of file (need 4 bytes, 0 left)"));
 }
 
 TEST(GgmlTypesTest, BlockGeometry) {
@@ -352,13 +375,20 @@ TEST(GgmlTypesTest, BlockGeometry) {
     uint32_t block;
     uint32_t size;
   };
-  for (const Row& row : std::vector<Row>{{GgmlType::kF32, 1, 4},     {GgmlType::kF16, 1, 2},
-                                         {GgmlType::kBF16, 1, 2},    {GgmlType::kQ4_0, 32, 18},
-                                         {GgmlType::kQ4_1, 32, 20},  {GgmlType::kQ5_0, 32, 22},
-                                         {GgmlType::kQ5_1, 32, 24},  {GgmlType::kQ8_0, 32, 34},
-                                         {GgmlType::kQ2_K, 256, 84}, {GgmlType::kQ3_K, 256, 110},
-                                         {GgmlType::kQ4_K, 256, 144}, {GgmlType::kQ5_K, 256, 176},
-                                         {GgmlType::kQ6_K, 256, 210}, {GgmlType::kQ8_K, 256, 292}}) {
+  for (const Row& row : std::vector<Row>{{GgmlType::kF32, 1, 4},
+                                         {GgmlType::kF16, 1, 2},
+                                         {GgmlType::kBF16, 1, 2},
+                                         {GgmlType::kQ4_0, 32, 18},
+                                         {GgmlType::kQ4_1, 32, 20},
+                                         {GgmlType::kQ5_0, 32, 22},
+                                         {GgmlType::kQ5_1, 32, 24},
+                                         {GgmlType::kQ8_0, 32, 34},
+                                         {GgmlType::kQ2_K, 256, 84},
+                                         {GgmlType::kQ3_K, 256, 110},
+                                         {GgmlType::kQ4_K, 256, 144},
+                                         {GgmlType::kQ5_K, 256, 176},
+                                         {GgmlType::kQ6_K, 256, 210},
+                                         {GgmlType::kQ8_K, 256, 292}}) {
     auto t = GetGgmlTypeTraits(static_cast<uint32_t>(row.type));
     ASSERT_TRUE(t.has_value());
     EXPECT_EQ(t->block_size, row.block) << t->name;

@@ -19,12 +19,12 @@ std::string ReadFileBytes(const std::string& path);
 
 // Declares `var` as the path of shared file `rel`; when it is missing, the test FAILS under env
 // CI and is skipped otherwise.
-#define GW_REQUIRE_SHARED(var, rel)                                                  \
-  std::string var = ::gw::engine::testing::SharedPath(rel);                          \
-  if (var.empty()) {                                                                 \
-    if (std::getenv("CI") != nullptr) {                                              \
-      FAIL() << "shared test data missing: " << (rel) << " (set GW_SHARED_DIR)";     \
-    } else {                                                                         \
+#define GW_REQUIRE_SHARED(var, rel)                                                    \
+  std::string var = ::gw::engine::testing::SharedPath(rel);                            \
+  if (var.empty()) {                                                                   \
+    if (std::getenv("CI") != nullptr) {                                                \
+      FAIL() << "shared test data missing: " << (rel) << " (set GW_SHARED_DIR)";       \
+    } else {                                                                           \
       GTEST_SKIP() << "shared test data missing: " << (rel) << " (set GW_SHARED_DIR)"; \
-    }                                                                                \
+    }                                                                                  \
   }

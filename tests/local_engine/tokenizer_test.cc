@@ -1,6 +1,5 @@
 // Tokenizer parity with llama.cpp on the shared reference data, plus round trips and streaming.
 #include <nlohmann/json.hpp>
-
 #include <random>
 #include <sstream>
 
@@ -63,11 +62,11 @@ std::unique_ptr<Model> OpenModel(const std::string& path) {
 
 struct ParityParam {
   const char* name;
-  const char* gguf;    // relative to testdata/engine
-  const char* cases;   // .inp/.out prefix relative to testdata/engine
+  const char* gguf;   // relative to testdata/engine
+  const char* cases;  // .inp/.out prefix relative to testdata/engine
   VocabType type;
   PreTokenizerType pre;
-  bool lossless;       // Detokenize(Tokenize(t)) == t for valid UTF-8
+  bool lossless;  // Detokenize(Tokenize(t)) == t for valid UTF-8
 };
 
 class ParityTest : public ::testing::TestWithParam<ParityParam> {};
@@ -113,9 +112,8 @@ INSTANTIATE_TEST_SUITE_P(
         ParityParam{"qwen2", "models/tiny-qwen2-q8_0.gguf", "vocab/ggml-vocab-qwen2.gguf",
                     VocabType::kBpe, PreTokenizerType::kQwen2, true},
         // The llama-spm cases against a model file with the same tokenizer keys.
-        ParityParam{"tiny_llama", "models/tiny-llama-q8_0.gguf",
-                    "vocab/ggml-vocab-llama-spm.gguf", VocabType::kSpm, PreTokenizerType::kNone,
-                    true}),
+        ParityParam{"tiny_llama", "models/tiny-llama-q8_0.gguf", "vocab/ggml-vocab-llama-spm.gguf",
+                    VocabType::kSpm, PreTokenizerType::kNone, true}),
     [](const auto& info) { return std::string(info.param.name); });
 
 // The prompt token ids of every reference model (llama_tokenize with add_special=true).
@@ -141,7 +139,8 @@ TEST(RefPromptsTest, MatchLlamaCppTokenIds) {
     for (const auto& p : j.at("prompts")) {
       const std::string text = p.at("text").get<std::string>();
       auto want = p.at("tokens").get<std::vector<TokenId>>();
-      EXPECT_EQ(tok.Tokenize(text, /*add_special=*/true), want) << r[0] << " prompt " << p.at("index");
+      EXPECT_EQ(tok.Tokenize(text, /*add_special=*/true), want)
+          << r[0] << " prompt " << p.at("index");
       // Detokenizing the prompt gives the text back (BOS renders as nothing).
       EXPECT_EQ(tok.Detokenize(want), text) << r[0];
       // Streaming the greedy continuation yields the reference text. The reference replaced
@@ -208,7 +207,9 @@ TEST(StreamingDetokenizerTest, HoldsBackSplitSequenceAndReplacesBadBytes) {
   // A truncated sequence followed by ASCII: one U+FFFD for the maximal subpart, then the text.
   EXPECT_EQ(s.Push(byte(0xE4)), "");
   EXPECT_EQ(s.Push(byte(0xB8)), "");
-  EXPECT_EQ(s.Push(byte('A')), "\xEF\xBF\xBD" "A");
+  EXPECT_EQ(s.Push(byte('A')),
+            "\xEF\xBF\xBD"
+            "A");
   // A lone continuation byte and an overlong lead are replaced at once.
   EXPECT_EQ(s.Push(byte(0x80)), "\xEF\xBF\xBD");
   EXPECT_EQ(s.Push(byte(0xC0)), "\xEF\xBF\xBD");
@@ -247,7 +248,12 @@ TEST(TokenizerTest, InvalidUtf8IsTokenizedLikeLlamaCpp) {
   ASSERT_NE(model, nullptr);
   const Tokenizer& tok = model->tokenizer();
   // llama.cpp decodes invalid bytes as U+FFFD, so "a\xFFb" tokenizes as "a\uFFFDb".
-  EXPECT_EQ(tok.Tokenize("a\xFF" "b", false), tok.Tokenize("a\xEF\xBF\xBD" "b", false));
+  EXPECT_EQ(tok.Tokenize("a\xFF"
+                         "b",
+                         false),
+            tok.Tokenize("a\xEF\xBF\xBD"
+                         "b",
+                         false));
   EXPECT_TRUE(tok.Tokenize("", false).empty());
   EXPECT_EQ(tok.Tokenize("", true), std::vector<TokenId>{128000});
 }
@@ -310,7 +316,10 @@ TEST(TokenizerTest, SpmMergesByScoreWithByteFallback) {
   TokenId a = add("a", -2);
   TokenId b = add("b", -2);
   TokenId ab = add("ab", -3);
-  TokenId spa = add("\xE2\x96\x81" "a", -1.5f);
+  TokenId spa =
+      add("\xE2\x96\x81"
+          "a",
+          -1.5f);
   GgufWriter w;
   w.SetString("tokenizer.ggml.model", "llama");
   w.SetStringArray("tokenizer.ggml.tokens", tokens);
@@ -326,8 +335,7 @@ TEST(TokenizerTest, SpmMergesByScoreWithByteFallback) {
   EXPECT_EQ((*tok)->Tokenize("ab", false), (std::vector<TokenId>{spa, b}));
   EXPECT_EQ((*tok)->Tokenize("ab", true), (std::vector<TokenId>{1, spa, b}));
   // "é" is not in the vocabulary: two byte tokens.
-  EXPECT_EQ((*tok)->Tokenize("\xC3\xA9", false),
-            (std::vector<TokenId>{sp, 3 + 0xC3, 3 + 0xA9}));
+  EXPECT_EQ((*tok)->Tokenize("\xC3\xA9", false), (std::vector<TokenId>{sp, 3 + 0xC3, 3 + 0xA9}));
   EXPECT_EQ((*tok)->Detokenize({1, spa, b}), "ab");
   (void)a;
   (void)ab;

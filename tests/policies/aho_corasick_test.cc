@@ -65,6 +65,35 @@ TEST(AhoCorasick, MatchesNaiveOnRandomInputs) {
   }
 }
 
+TEST(AhoCorasick, WordStartsMatchNaiveFilteredByStart) {
+  std::mt19937 rng(7);
+  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  for (int round = 0; round < 50; ++round) {
+    std::vector<std::string> pats;
+    AhoCorasick ac;
+    const int np = 1 + static_cast<int>(rng() % 20);
+    for (int i = 0; i < np; ++i) {
+      std::string p;
+      const int len = 1 + static_cast<int>(rng() % 4);
+      for (int k = 0; k < len; ++k) p.push_back("ab -"[rng() % 4]);
+      pats.push_back(p);
+      ac.Add(p);
+    }
+    ac.Build();
+    std::string text;
+    for (int k = 0; k < 200; ++k) text.push_back("abAB -."[rng() % 7]);
+    std::vector<Match> want;
+    for (const Match& m : Naive(pats, text)) {
+      const size_t b = std::get<1>(m);
+      if (b == 0 || !alnum(text[b - 1]) || !alnum(text[b])) want.push_back(m);
+    }
+    std::vector<Match> got;
+    ac.ScanWordStarts(text, [&](int id, size_t b, size_t e) { got.emplace_back(id, b, e); });
+    std::sort(got.begin(), got.end());
+    EXPECT_EQ(got, want) << "round " << round;
+  }
+}
+
 TEST(AhoCorasick, EmptyAutomatonMatchesNothing) {
   AhoCorasick ac;
   ac.Build();

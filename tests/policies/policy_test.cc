@@ -55,7 +55,8 @@ config::PolicyConfig Policy() {
   bob.match.principals = {"bob"};
   bob.match.complexity_max = 0.2;
   bob.match.data_class_max = "internal";
-  p.rules = {deny, restricted, eu, admins, complex, bob, Rule("default", RuleAction::kLocalOnly, 30)};
+  p.rules = {
+      deny, restricted, eu, admins, complex, bob, Rule("default", RuleAction::kLocalOnly, 30)};
   return p;
 }
 
@@ -96,48 +97,76 @@ TEST(PolicyEngine, FirstMatchTable) {
          r.finding_types = {"EMAIL", "AWS_ACCESS_KEY"};
          r.data_class = cls("restricted");
        }),
-       "no-secrets", RuleAction::kDeny, {}, false},
-      {"restricted stays local", with([&](RequestFacts& r) { r.data_class = cls("restricted"); }),
-       "restricted-local", RuleAction::kLocalOnly, {}, false},
+       "no-secrets",
+       RuleAction::kDeny,
+       {},
+       false},
+      {"restricted stays local",
+       with([&](RequestFacts& r) { r.data_class = cls("restricted"); }),
+       "restricted-local",
+       RuleAction::kLocalOnly,
+       {},
+       false},
       {"confidential goes to EU redacted",
-       with([&](RequestFacts& r) { r.data_class = cls("confidential"); }), "confidential-eu",
-       RuleAction::kRedactThenCloud, {"azure-eu", "mistral-eu"}, true},
+       with([&](RequestFacts& r) { r.data_class = cls("confidential"); }),
+       "confidential-eu",
+       RuleAction::kRedactThenCloud,
+       {"azure-eu", "mistral-eu"},
+       true},
       {"group glob and size",
        with([](RequestFacts& r) {
          r.groups = {"staff", "ml-research"};
          r.prompt_bytes = 5000;
        }),
-       "admins-big", RuleAction::kAllowCloud, {"openai-us", "azure-eu"}, false},
+       "admins-big",
+       RuleAction::kAllowCloud,
+       {"openai-us", "azure-eu"},
+       false},
       {"group glob but small prompt",
-       with([](RequestFacts& r) { r.groups = {"ml-research"}; }), "default",
-       RuleAction::kLocalOnly, {}, false},
+       with([](RequestFacts& r) { r.groups = {"ml-research"}; }),
+       "default",
+       RuleAction::kLocalOnly,
+       {},
+       false},
       {"complex coding from the IDE to zero-retention adapters",
        with([](RequestFacts& r) {
          r.category = "coding";
          r.complexity = 0.5;
          r.app = "ide.vscode";
        }),
-       "complex-coding", RuleAction::kAllowCloud, {"azure-eu"}, false},
+       "complex-coding",
+       RuleAction::kAllowCloud,
+       {"azure-eu"},
+       false},
       {"complexity below min",
        with([](RequestFacts& r) {
          r.category = "coding";
          r.complexity = 0.49;
          r.app = "ide.vscode";
        }),
-       "default", RuleAction::kLocalOnly, {}, false},
+       "default",
+       RuleAction::kLocalOnly,
+       {},
+       false},
       {"bob, simple, internal",
        with([&](RequestFacts& r) {
          r.principal = "bob";
          r.complexity = 0.1;
          r.data_class = cls("internal");
        }),
-       "bob", RuleAction::kAllowCloud, {"openai-us", "azure-eu", "mistral-eu"}, false},
+       "bob",
+       RuleAction::kAllowCloud,
+       {"openai-us", "azure-eu", "mistral-eu"},
+       false},
       {"bob at the exclusive complexity bound",
        with([](RequestFacts& r) {
          r.principal = "bob";
          r.complexity = 0.2;
        }),
-       "default", RuleAction::kLocalOnly, {}, false},
+       "default",
+       RuleAction::kLocalOnly,
+       {},
+       false},
   };
   for (const Case& tc : cases) {
     const Decision d = e->Evaluate(tc.facts);
@@ -194,9 +223,13 @@ TEST(PolicyEngine, ValidationErrors) {
       {[](auto& p, auto&) { p.rules[0].match.finding_types = {"PASSPORT"}; },
        "gw.yaml:10: rule 'no-secrets': match.finding_types: no configured detector produces "
        "'PASSPORT'"},
-      {[](auto& p, auto&) { p.rules[2].constraints = {{"colour", {"blue"}}}; },
+      {[](auto& p, auto&) {
+         p.rules[2].constraints = {{"colour", {"blue"}}};
+       },
        "gw.yaml:14: rule 'confidential-eu': constraints: unknown adapter attribute 'colour'"},
-      {[](auto& p, auto&) { p.rules[2].constraints = {{"region", {"ap-*"}}}; },
+      {[](auto& p, auto&) {
+         p.rules[2].constraints = {{"region", {"ap-*"}}};
+       },
        "gw.yaml:14: rule 'confidential-eu': redact_then_cloud: no configured adapter satisfies "
        "the rule's adapters and constraints"},
       {[](auto& p, auto&) { p.rules[0].require_consent = true; },

@@ -4,10 +4,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "tests/policies/shared_data.h"
-#include <nlohmann/json.hpp>
 
 namespace gw::cli {
 namespace {

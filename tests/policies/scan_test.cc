@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 namespace gw::policies {
 namespace {
@@ -60,6 +61,7 @@ TEST(ScanBuiltins, Card) {
       {"my card # 5213591727586604 for", V{"CARD=5213591727586604"}},
       {"card 4111 1111 1111 1111 exp", V{"CARD=4111 1111 1111 1111"}},
       {"amex 3782-822463-10005.", V{"CARD=3782-822463-10005"}},
+      {"jcb 213100123456783", V{"CARD=213100123456783"}},
       {"card 4532276644577021 (bad Luhn)", V{}},
       {"id 1234567812345670 (unknown IIN)", V{}},
       {"mixed 4111 1111-1111 1111", V{}},
@@ -109,8 +111,11 @@ TEST(ScanBuiltins, Phone) {
       {"69 987 88 37 office", V{"PHONE=69 987 88 37"}},
       {"reach (555) 234-5678 today", V{"PHONE=(555) 234-5678"}},
       {"+44 20 7946 0958", V{"PHONE=+44 20 7946 0958"}},
+      {"Phone: +49(0)30 1234567", V{"PHONE=+49(0)30 1234567"}},
+      {"Her number is 0412 345 678.", V{"PHONE=0412 345 678"}},
       {"order 69 987 88 37 shipped", V{}},  // national format without context
       {"version 1234567", V{}},
+      {"call the 6.2.9200.16384 build", V{}},
       {"call me on 12/27/1986", V{}},
       {"pi is 3.14159265", V{}},
   });
@@ -237,18 +242,19 @@ TEST(ScanConfig, Errors) {
     return r;
   };
   const std::vector<Case> cases = {
-      {[](auto& c) { c.builtin = {"email", "nope"}; }, absl::StatusCode::kInvalidArgument,
+      {[](auto& c) {
+         c.builtin = {"email", "nope"};
+       },
+       absl::StatusCode::kInvalidArgument,
        "gw.yaml: policy.detectors.builtin: unknown detector 'nope'"},
       {[](auto& c) { c.builtin_classes["nope"] = "public"; }, absl::StatusCode::kInvalidArgument,
        "gw.yaml: policy.detectors.builtin_classes: unknown detector 'nope'"},
-      {[](auto& c) { c.builtin_classes["email"] = "secret"; },
-       absl::StatusCode::kInvalidArgument,
+      {[](auto& c) { c.builtin_classes["email"] = "secret"; }, absl::StatusCode::kInvalidArgument,
        "gw.yaml: policy.detectors.builtin_classes.email: unknown data class 'secret'"},
       {[&](auto& c) { c.regexes.push_back(regex("a(b")); }, absl::StatusCode::kInvalidArgument,
        "gw.yaml:14: policy.detectors.regexes[0]: regex 'r1': invalid RE2 pattern: missing ): "
        "a(b"},
-      {[&](auto& c) { c.regexes.push_back(regex("(a)\\1")); },
-       absl::StatusCode::kInvalidArgument,
+      {[&](auto& c) { c.regexes.push_back(regex("(a)\\1")); }, absl::StatusCode::kInvalidArgument,
        "gw.yaml:14: policy.detectors.regexes[0]: regex 'r1': invalid RE2 pattern: invalid "
        "escape sequence: \\1"},
       {[&](auto& c) { c.regexes.push_back(regex("x*")); }, absl::StatusCode::kInvalidArgument,
@@ -256,7 +262,10 @@ TEST(ScanConfig, Errors) {
       {[&](auto& c) { c.regexes.push_back(regex("x", "nope")); },
        absl::StatusCode::kInvalidArgument,
        "gw.yaml:14: policy.detectors.regexes[0]: regex 'r1': unknown data class 'nope'"},
-      {[&](auto& c) { c.regexes.push_back(regex("x")); c.regexes.push_back(regex("y")); },
+      {[&](auto& c) {
+         c.regexes.push_back(regex("x"));
+         c.regexes.push_back(regex("y"));
+       },
        absl::StatusCode::kInvalidArgument,
        "gw.yaml:14: policy.detectors.regexes[1]: duplicate detector id 'r1'"},
       {[](auto& c) {
@@ -320,6 +329,21 @@ TEST(ScanConfig, DefaultClassesFallBackToHighest) {
   const auto f = (*s)->Scan("ip 10.1.2.3");
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(two.Name(f[0].data_class), "high");
+}
+
+TEST(ScanBuiltins, ConcurrentScansAgree) {
+  auto s = Builtins();
+  const std::string text = "mail bob@example.com, card 4111111111111111, SSN 531-21-7351";
+  const auto want = Describe(*s, text);
+  std::vector<std::thread> threads;
+  std::vector<int> ok(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) ok[t] += Describe(*s, text) == want ? 1 : 0;
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < 4; ++t) EXPECT_EQ(ok[t], 200);
 }
 
 TEST(ScanBuiltins, HandlesHostileInputs) {

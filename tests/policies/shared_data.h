@@ -22,11 +22,11 @@ inline bool InCi() {
 }  // namespace gw::policies::testing
 
 // Skips (locally) or fails (when env CI is set) the current test if `path` does not exist.
-#define GW_REQUIRE_SHARED_FILE(path)                                                   \
-  do {                                                                                 \
-    if (!std::filesystem::exists(path)) {                                              \
+#define GW_REQUIRE_SHARED_FILE(path)                                                    \
+  do {                                                                                  \
+    if (!std::filesystem::exists(path)) {                                               \
       if (::gw::policies::testing::InCi()) FAIL() << "missing shared data: " << (path); \
-      GTEST_SKIP() << "shared data not found: " << (path)                              \
-                   << " (set GW_SHARED_DIR to the shared/ folder)";                    \
-    }                                                                                  \
+      GTEST_SKIP() << "shared data not found: " << (path)                               \
+                   << " (set GW_SHARED_DIR to the shared/ folder)";                     \
+    }                                                                                   \
   } while (false)

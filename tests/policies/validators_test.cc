@@ -10,9 +10,14 @@ TEST(Validators, Luhn) {
     const char* digits;
     bool valid;
   } cases[] = {
-      {"4532276644577020", true},  {"4532276644577021", false}, {"79927398713", true},
-      {"79927398710", false},      {"0", false},                {"12a4", false},
-      {"5213591727586604", true},  {"378282246310005", true},
+      {"4532276644577020", true},
+      {"4532276644577021", false},
+      {"79927398713", true},
+      {"79927398710", false},
+      {"0", false},
+      {"12a4", false},
+      {"5213591727586604", true},
+      {"378282246310005", true},
   };
   for (const auto& c : cases) EXPECT_EQ(LuhnValid(c.digits), c.valid) << c.digits;
 }
@@ -22,11 +27,11 @@ TEST(Validators, CardNetwork) {
     const char* digits;
     const char* network;
   } cases[] = {
-      {"4111111111111111", "visa"},     {"5555555555554444", "mastercard"},
+      {"4111111111111111", "visa"},       {"5555555555554444", "mastercard"},
       {"2223003122003222", "mastercard"}, {"378282246310005", "amex"},
-      {"6011111111111117", "discover"}, {"3530111333300000", "jcb"},
-      {"30569309025904", "diners"},     {"1234567812345670", ""},
-      {"411111111111111", ""},  // visa prefix, wrong length
+      {"6011111111111117", "discover"},   {"3530111333300000", "jcb"},
+      {"30569309025904", "diners"},       {"213100123456783", "jcb"},
+      {"1234567812345670", ""},           {"411111111111111", ""},  // visa prefix, wrong length
   };
   for (const auto& c : cases) EXPECT_EQ(CardNetwork(c.digits), c.network) << c.digits;
 }
@@ -36,7 +41,7 @@ TEST(Validators, Iban) {
     const char* iban;
     bool valid;
   } cases[] = {
-      {"DE89370400440532013000", true},  {"GB82WEST12345698765432", true},
+      {"DE89370400440532013000", true},      {"GB82WEST12345698765432", true},
       {"FR1420041010050500013M02606", true}, {"NO9386011117947", true},
       {"DE89370400440532013001", false},  // checksum
       {"DE8937040044053201300", false},   // length for DE
