@@ -33,6 +33,13 @@ bool ReadAll(const std::string& path, std::string* data, std::ostream& err) {
   return true;
 }
 
+StatusOr<std::unique_ptr<policies::Scanner>> ConfiguredScanner(const std::string& path) {
+  GW_ASSIGN_OR_RETURN(config::Config cfg, config::LoadConfigFile(path));
+  GW_ASSIGN_OR_RETURN(auto classes, policies::DataClassSet::Create(cfg.policy.data_classes,
+                                                                   cfg.policy.default_class));
+  return policies::Scanner::Create(cfg.policy.detectors, classes, cfg.source);
+}
+
 StatusOr<std::unique_ptr<policies::Scanner>> DefaultScanner() {
   const config::PolicyConfig defaults;
   GW_ASSIGN_OR_RETURN(
@@ -61,7 +68,7 @@ std::string Printable(std::string_view v) {
 int RunScan(const ScanOptions& o, std::ostream& out, std::ostream& err) {
   std::string text;
   if (!ReadAll(o.file, &text, err)) return 1;
-  auto scanner = DefaultScanner();
+  auto scanner = o.config.empty() ? DefaultScanner() : ConfiguredScanner(o.config);
   if (!scanner.ok()) {
     err << "gatewayctl scan: " << scanner.status().message() << "\n";
     return 1;
@@ -133,6 +140,8 @@ void AddScanCommands(CLI::App& app) {
   auto* scan = app.add_subcommand("scan", "Print the data findings of a text (offline)");
   auto scan_opts = std::make_shared<ScanOptions>();
   scan->add_option("file", scan_opts->file, "Text file to scan, or - for stdin");
+  scan->add_option("--config", scan_opts->config,
+                   "gatewayd YAML whose policy detectors to use (default: built-ins)");
   scan->add_flag("--show-values", scan_opts->show_values,
                  "Also print the matched text (your own file only)");
   scan->add_flag("--json", scan_opts->json, "JSON output");

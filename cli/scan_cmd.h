@@ -1,12 +1,14 @@
 // gatewayctl scan — run the data detectors offline (cli/scan_cmd.cc).
 //
-//   gatewayctl scan FILE|- [--show-values] [--json]
+//   gatewayctl scan FILE|- [--config gatewayd.yaml] [--show-values] [--json]
 //       the findings of a text: type, byte span, detector, data class, confidence. Values are
 //       shown (highlighted) only with --show-values, for a person scanning their own file.
 //   gatewayctl scan eval --data FILE [--json]
 //       per-entity precision/recall/F1/support + micro on a Presidio-format file
 //       (e.g. ../shared/data/pii/presidio_generated_small.json).
-// Detectors are the built-ins with their default classes (docs/policy.md).
+// Detectors: those of --config's policy section (classes, built-ins, custom regexes and
+// dictionaries), else the built-ins with their default classes (docs/policy.md). `scan eval`
+// always scores the built-ins.
 // Exit status: 0 ok, 1 the operation failed (unreadable or malformed file), 2 usage error.
 // Thread-safety: single-threaded CLI use.
 #pragma once
@@ -22,6 +24,7 @@ void AddScanCommands(CLI::App& app);
 
 struct ScanOptions {
   std::string file;          // path, or "-" for stdin
+  std::string config;        // gatewayd YAML whose policy detectors to use; empty = built-ins
   bool show_values = false;  // print matched text (the caller's own file only)
   bool json = false;
 };

@@ -1,6 +1,7 @@
 // Tokenizer loading from GGUF metadata (llama.cpp llama_vocab::impl::load), special-token
 // matching (tokenizer_st_partition) and detokenization (token_to_piece).
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 
@@ -292,6 +293,18 @@ StatusOr<std::unique_ptr<Tokenizer>> Tokenizer::FromGguf(const GgufReader& g) {
   }
   std::stable_sort(v.special.begin(), v.special.end(),
                    [&](TokenId a, TokenId b) { return v.text[a].size() > v.text[b].size(); });
+  v.rstrip.assign(n, 0);
+  if (const GgufValue* name = g.Find("general.name"); name != nullptr && name->AsString()) {
+    std::string lower(*name->AsString());
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.find("phi-3") != std::string::npos || lower.find("phi3") != std::string::npos) {
+      for (TokenId id : v.special) v.rstrip[id] = 1;
+      if (TokenId id = v.Find("</s>"); id != kNoToken) v.rstrip[id] = 1;
+      for (std::string_view t : {"<unk>", "<s>", "<|endoftext|>"}) {
+        if (TokenId id = v.Find(t); id != kNoToken) v.rstrip[id] = 0;
+      }
+    }
+  }
   return std::unique_ptr<Tokenizer>(new Tokenizer(std::move(impl)));
 }
 
@@ -333,6 +346,9 @@ std::vector<TokenId> Tokenizer::Tokenize(std::string_view text, bool add_special
         if (m > start) next.push_back(Fragment{kNoToken, start, m - start});
         next.push_back(Fragment{id, m, st.size()});
         start = m + st.size();
+        if (v.rstrip[id]) {
+          while (start < end && std::isspace(static_cast<unsigned char>(text[start]))) ++start;
+        }
       }
       if (start < end) next.push_back(Fragment{kNoToken, start, end - start});
     }

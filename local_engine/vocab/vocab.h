@@ -41,6 +41,9 @@ struct Tokenizer::Impl {
 
   // Control, user-defined and unknown tokens, longest text first (matched before tokenizing).
   std::vector<TokenId> special;
+  // Per id: whitespace after a matched special token is dropped (llama.cpp sets this for every
+  // special token of Phi-3 models, by general.name).
+  std::vector<uint8_t> rstrip;
 
   TokenId bos = kNoToken;
   TokenId eos = kNoToken;

@@ -312,6 +312,20 @@ TEST_F(AdapterTest, StallBeforeFirstTokenIsRetried) {
   EXPECT_EQ(run.text, "Hello, world!");
 }
 
+TEST_F(AdapterTest, TotalTimeoutBoundsASlowStream) {
+  auto& emu = StartEmulator(Wire::kAnthropic);
+  Fault f{K::kSlowChunks};
+  f.delay_ms = 300;
+  emu.SetScript({f});
+  auto cfg = Config("anthropic", emu);
+  cfg.timeouts.total = Micros(500'000);
+  Run run = Go(Make(cfg));
+  EXPECT_EQ(run.r.status.code(), absl::StatusCode::kDeadlineExceeded) << run.r.status;
+  EXPECT_NE(std::string(run.r.status.message()).find("total timeout"), std::string::npos)
+      << run.r.status;
+  EXPECT_EQ(run.r.attempts, 1);
+}
+
 TEST_F(AdapterTest, MalformedJsonEndsTheStream) {
   auto& emu = StartEmulator(Wire::kOpenAi);
   Fault f{K::kMalformedJson};

@@ -242,6 +242,20 @@ TEST(TokenizerTest, SpecialTokensAndFlags) {
   EXPECT_EQ(tok.TokenToPiece(tok.n_vocab()), "");
 }
 
+// llama.cpp gives every special token of a Phi-3 model the RSTRIP attribute.
+TEST(TokenizerTest, Phi3SpecialTokensStripFollowingWhitespace) {
+  GW_REQUIRE_SHARED(path, "testdata/engine/vocab/ggml-vocab-phi-3.gguf");
+  auto model = OpenModel(path);
+  ASSERT_NE(model, nullptr);
+  const Tokenizer& tok = model->tokenizer();
+  std::vector<TokenId> want = {32010};  // <|user|>
+  for (TokenId id : tok.Tokenize("Hi", false)) want.push_back(id);
+  want.push_back(32007);  // <|end|>
+  want.push_back(32001);  // <|assistant|>
+  EXPECT_EQ(tok.Tokenize("<|user|>\n Hi<|end|>\n<|assistant|>\n", false, true), want);
+  EXPECT_EQ(tok.eot(), 32007);
+}
+
 TEST(TokenizerTest, InvalidUtf8IsTokenizedLikeLlamaCpp) {
   GW_REQUIRE_SHARED(path, "testdata/engine/vocab/ggml-vocab-llama-bpe.gguf");
   auto model = OpenModel(path);
