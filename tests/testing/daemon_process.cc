@@ -18,6 +18,9 @@ namespace gw::testing {
 
 std::string BinaryPath(const std::string& relative) {
   const char* dir = std::getenv("GW_BIN_DIR");
+#ifdef GW_DEFAULT_BIN_DIR
+  if (dir == nullptr) dir = GW_DEFAULT_BIN_DIR;
+#endif
   return std::string(dir != nullptr ? dir : ".") + "/" + relative;
 }
 
