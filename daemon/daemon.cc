@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -24,6 +25,9 @@
 #include "common/ids.h"
 #include "common/logging.h"
 #include "daemon/audit_hooks.h"
+#include "local_engine/engine.h"
+#include "policies/policy.h"
+#include "policies/scan.h"
 #include "daemon/paths.h"
 #include "daemon/services.h"
 #include "daemon/state.h"
@@ -148,6 +152,17 @@ StatusOr<config::Config> LoadEffectiveConfig(const DaemonOptions& opts) {
   if (opts.state_dir.has_value()) cfg.server.state_dir = *opts.state_dir;
   if (cfg.server.unix_socket.path.empty()) cfg.server.unix_socket.path = DefaultSocketPath();
   if (cfg.server.state_dir.empty()) cfg.server.state_dir = DefaultStateDir();
+  // Detectors and rules are compiled here so that a bad regex, class or rule is a config error
+  // (file:line) at start-up, on --check-config and on reload — not a surprise on first use.
+  if (cfg.policy.enabled) {
+    GW_RETURN_IF_ERROR(
+        policies::PolicyEngine::Create(cfg.policy, cfg.adapters, cfg.source).status());
+  } else {
+    GW_ASSIGN_OR_RETURN(auto classes, policies::DataClassSet::Create(cfg.policy.data_classes,
+                                                                     cfg.policy.default_class));
+    GW_RETURN_IF_ERROR(
+        policies::Scanner::Create(cfg.policy.detectors, classes, cfg.source).status());
+  }
   if (cfg.server.tcp.enabled) {
     GW_ASSIGN_OR_RETURN(auto hp, SplitHostPort(cfg.server.tcp.address));
     if (!IsLoopbackHost(hp.first) && !cfg.server.tcp.tls.has_value()) {
@@ -179,11 +194,23 @@ class Daemon::Impl {
       audit_ = std::move(*log);
       AuditAppendAsync(audit_.get(), audit::MakeConfigEvent(false, cfg.source, cfg.digest));
     }
+    if (!cfg.engine.model_path.empty()) {
+      auto model = engine::Model::Open(cfg.engine.model_path);
+      if (!model.ok()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "engine.model_path ", cfg.engine.model_path, ": ", std::string(model.status().message())));
+      }
+      model_ = std::move(*model);
+      model_name_ = cfg.engine.model_name.empty()
+                        ? std::filesystem::path(cfg.engine.model_path).stem().string()
+                        : cfg.engine.model_name;
+    }
     auto snap = MakeSnapshot(std::move(cfg));
     state_ = std::make_unique<DaemonState>(snap, SystemClock::Get());
     state_->set_audit(audit_.get());
     state_->set_components_fn([this](v1::StatusResponse* out) { FillComponents(out); });
     gateway_ = std::make_unique<GatewayServiceImpl>(*state_);
+    gateway_->set_models_fn([this](v1::ListModelsResponse* out) { FillLocalModel(out); });
     consent_ = std::make_unique<ConsentServiceImpl>(*state_);
     admin_ = std::make_unique<AdminServiceImpl>(
         *state_, [this](const Principal& p) { return Reload(p.Display()); });
@@ -195,8 +222,50 @@ class Daemon::Impl {
                                             SystemClock::Get().NowUnixMicros());
   }
 
+  // The dominant tensor type of the local model (by tensor count), as ggml names it.
+  std::string DominantQuantization() const {
+    std::string best;
+    uint64_t best_n = 0;
+    for (const auto& [type, n] : model_->info().tensor_types) {
+      if (n > best_n) {
+        const auto traits = engine::GetGgmlTypeTraits(static_cast<uint32_t>(type));
+        best = traits.has_value() ? std::string(traits->name) : "?";
+        best_n = n;
+      }
+    }
+    return best;
+  }
+
+  void FillLocalModel(v1::ListModelsResponse* out) const {
+    if (model_ == nullptr) return;
+    const auto& info = model_->info();
+    auto* m = out->add_models();
+    m->set_name(model_name_);
+    m->set_target(v1::TARGET_LOCAL);
+    m->set_provider("local");
+    m->set_architecture(info.architecture);
+    m->set_quantization(DominantQuantization());
+    m->set_context_length(static_cast<int64_t>(info.context_length));
+    m->set_available(false);
+    m->set_unavailable_reason("metadata and tokenizer loaded; local generation is not in this build");
+  }
+
   // Readiness of the parts beyond config, for Admin.Status.
   void FillComponents(v1::StatusResponse* out) const {
+    auto* e = out->add_components();
+    e->set_name("local_engine");
+    e->set_ready(false);
+    if (model_ == nullptr) {
+      e->set_detail("no local model configured (engine.model_path)");
+    } else {
+      const auto& info = model_->info();
+      e->set_detail(absl::StrCat(model_name_, ": ", info.architecture, ", ",
+                                 info.parameter_count, " parameters, ", DominantQuantization(),
+                                 ", context ", info.context_length,
+                                 " tokens, chat template ",
+                                 std::string(engine::ChatTemplateFamilyName(info.chat_template)),
+                                 "; generation not in this build"));
+    }
     auto* a = out->add_components();
     a->set_name("audit");
     if (audit_ == nullptr) {
@@ -389,6 +458,8 @@ class Daemon::Impl {
 
   DaemonOptions opts_;
   std::unique_ptr<audit::AuditLog> audit_;  // null when audit is disabled; outlives the server
+  std::unique_ptr<engine::Model> model_;  // null without engine.model_path
+  std::string model_name_;
   std::unique_ptr<DaemonState> state_;
   std::unique_ptr<GatewayServiceImpl> gateway_;
   std::unique_ptr<ConsentServiceImpl> consent_;
