@@ -9,9 +9,9 @@
 //     this build answers UNAVAILABLE as it has no routing pipeline): streams/s, p50, p99.
 // Also prints the daemon's idle RSS (VmRSS after start-up and after the load) and its start-up
 // time (exec to ready line). Output is a Markdown table.
+#include <fcntl.h>
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
-#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -107,7 +107,8 @@ int main(int argc, char** argv) {
     if (a == "--seconds" && i + 1 < argc) seconds = std::atof(argv[++i]);
   }
   if (gatewayd.empty()) {
-    gatewayd = (std::filesystem::path(argv[0]).parent_path() / ".." / "daemon" / "gatewayd").string();
+    gatewayd =
+        (std::filesystem::path(argv[0]).parent_path() / ".." / "daemon" / "gatewayd").string();
   }
   char tmpl[] = "/tmp/gwbench.XXXXXX";
   const std::string dir = mkdtemp(tmpl);

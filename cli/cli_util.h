@@ -2,27 +2,26 @@
 // Thread-safety: single-threaded CLI use.
 #pragma once
 
+#include <google/protobuf/message.h>
 #include <grpcpp/grpcpp.h>
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
-
-#include <CLI/CLI.hpp>
-#include <google/protobuf/message.h>
 
 namespace gw::cli {
 
 // How to reach gatewayd; every daemon command takes these flags.
 struct ConnectOptions {
-  std::string socket;    // --socket PATH (default: common/default_paths.h)
-  std::string address;   // --addr HOST:PORT (TCP instead of the Unix socket)
-  std::string token;     // --token T or env GATEWAYD_TOKEN: bearer token
-  std::string tls_ca;    // --tls-ca FILE: CA bundle to verify the server (enables TLS)
-  std::string tls_cert;  // --tls-cert FILE: client certificate (mTLS)
-  std::string tls_key;   // --tls-key FILE
+  std::string socket;           // --socket PATH (default: common/default_paths.h)
+  std::string address;          // --addr HOST:PORT (TCP instead of the Unix socket)
+  std::string token;            // --token T or env GATEWAYD_TOKEN: bearer token
+  std::string tls_ca;           // --tls-ca FILE: CA bundle to verify the server (enables TLS)
+  std::string tls_cert;         // --tls-cert FILE: client certificate (mTLS)
+  std::string tls_key;          // --tls-key FILE
   std::string tls_server_name;  // --tls-server-name: override the name checked in the cert
-  bool json = false;     // --json: machine-readable output
-  int timeout_s = 30;    // --timeout: per-call deadline, seconds (chat: time to first event)
+  bool json = false;            // --json: machine-readable output
+  int timeout_s = 30;           // --timeout: per-call deadline, seconds (chat: time to first event)
 };
 
 void AddConnectFlags(CLI::App* cmd, ConnectOptions* o);

@@ -112,9 +112,8 @@ int RunChat(const ChatFlags& f, v1::Gateway::Stub& stub, const v1::ChatRequest& 
         break;
       case v1::ChatEvent::kUsage:
         if (printed_text) std::cout << "\n";
-        std::cerr << "usage: " << ev.usage().input_tokens() << " in, "
-                  << ev.usage().output_tokens() << " out, $"
-                  << ev.usage().cost_usd_micros() / 1e6 << "\n";
+        std::cerr << "usage: " << ev.usage().input_tokens() << " in, " << ev.usage().output_tokens()
+                  << " out, $" << ev.usage().cost_usd_micros() / 1e6 << "\n";
         break;
       default:
         break;
@@ -246,8 +245,8 @@ void AddDaemonCommands(CLI::App& app) {
       std::cout << ToJson(r) << "\n";
       std::exit(0);
     }
-    std::cout << "gatewayd " << r.version() << (r.serving() ? " serving" : " draining")
-              << ", up " << r.uptime_us() / 1000000 << " s\n"
+    std::cout << "gatewayd " << r.version() << (r.serving() ? " serving" : " draining") << ", up "
+              << r.uptime_us() / 1000000 << " s\n"
               << "you are: " << r.principal() << "\n"
               << "config: " << r.config_source() << " (sha256 " << r.config_digest().substr(0, 16)
               << "…)\n"
@@ -304,8 +303,8 @@ void AddDaemonCommands(CLI::App& app) {
     } else {
       if (r.grants().empty()) std::cout << "no grants\n";
       for (const auto& g : r.grants()) {
-        std::cout << g.grant_id() << "  " << v1::ConsentScope_Name(g.scope()) << "  adapter="
-                  << g.adapter() << "  class<=" << g.data_class()
+        std::cout << g.grant_id() << "  " << v1::ConsentScope_Name(g.scope())
+                  << "  adapter=" << g.adapter() << "  class<=" << g.data_class()
                   << (g.revoked() ? "  revoked" : "") << "\n";
       }
     }

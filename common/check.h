@@ -17,8 +17,8 @@ namespace gw::internal {
 }
 }  // namespace gw::internal
 
-#define GW_CHECK(cond)                                               \
-  do {                                                               \
+#define GW_CHECK(cond)                                                   \
+  do {                                                                   \
     if (!(cond)) ::gw::internal::CheckFailed(__FILE__, __LINE__, #cond); \
   } while (false)
 

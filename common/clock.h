@@ -41,7 +41,8 @@ class SystemClock final : public Clock {
 // A clock that only moves when told to; both readings move together.
 class FakeClock final : public Clock {
  public:
-  explicit FakeClock(Micros start_unix = Micros(1'700'000'000'000'000)) : now_(start_unix.value()) {}
+  explicit FakeClock(Micros start_unix = Micros(1'700'000'000'000'000))
+      : now_(start_unix.value()) {}
   Micros NowUnixMicros() const override { return Micros(now_.load()); }
   Micros NowMonotonicMicros() const override { return Micros(now_.load()); }
   void Advance(Micros d) { now_.fetch_add(d.value()); }

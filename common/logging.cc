@@ -14,9 +14,8 @@ namespace {
 thread_local std::string t_request_id;
 
 std::string Timestamp(const spdlog::details::log_msg& msg) {
-  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                      msg.time.time_since_epoch())
-                      .count();
+  const auto us =
+      std::chrono::duration_cast<std::chrono::microseconds>(msg.time.time_since_epoch()).count();
   const std::time_t secs = static_cast<std::time_t>(us / 1'000'000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
@@ -68,7 +67,8 @@ void SetThreadRequestId(std::string_view id) { t_request_id.assign(id); }
 
 void InitLogging(Format format, std::string_view level) {
   static std::shared_ptr<spdlog::logger> logger = [] {
-    auto l = std::make_shared<spdlog::logger>("gw", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    auto l =
+        std::make_shared<spdlog::logger>("gw", std::make_shared<spdlog::sinks::stderr_sink_mt>());
     spdlog::set_default_logger(l);
     return l;
   }();

@@ -32,8 +32,8 @@ void SetThreadRequestId(std::string_view id);
 }  // namespace internal
 
 template <typename... Args>
-void Log(spdlog::level::level_enum lvl, std::string_view request_id,
-         fmt::format_string<Args...> f, Args&&... args) {
+void Log(spdlog::level::level_enum lvl, std::string_view request_id, fmt::format_string<Args...> f,
+         Args&&... args) {
   if (!spdlog::should_log(lvl)) return;
   internal::SetThreadRequestId(request_id);
   spdlog::log(lvl, f, std::forward<Args>(args)...);

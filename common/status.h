@@ -27,10 +27,10 @@ using StatusOr = absl::StatusOr<T>;
 #define GW_STATUS_CONCAT_(a, b) GW_STATUS_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function if `expr` (an absl::Status) is not OK.
-#define GW_RETURN_IF_ERROR(expr)                   \
-  do {                                             \
-    ::absl::Status gw_status_ = (expr);            \
-    if (!gw_status_.ok()) return gw_status_;       \
+#define GW_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::absl::Status gw_status_ = (expr);      \
+    if (!gw_status_.ok()) return gw_status_; \
   } while (false)
 
 // `GW_ASSIGN_OR_RETURN(auto x, Foo());` — assigns the value of a StatusOr or returns its status.

@@ -25,13 +25,13 @@
 #include "common/ids.h"
 #include "common/logging.h"
 #include "daemon/audit_hooks.h"
-#include "local_engine/engine.h"
-#include "policies/policy.h"
-#include "policies/scan.h"
 #include "daemon/paths.h"
 #include "daemon/services.h"
 #include "daemon/state.h"
 #include "daemon/unix_listener.h"
+#include "local_engine/engine.h"
+#include "policies/policy.h"
+#include "policies/scan.h"
 
 namespace gw::daemon {
 namespace {
@@ -45,8 +45,8 @@ StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& addr) {
   if (!addr.empty() && addr[0] == '[') {
     const auto close = addr.find(']');
     if (close == std::string::npos || close + 1 >= addr.size() || addr[close + 1] != ':') {
-      return absl::InvalidArgumentError(absl::StrCat("server.tcp.address '", addr,
-                                                     "' is not [host]:port"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("server.tcp.address '", addr, "' is not [host]:port"));
     }
     host = addr.substr(1, close - 1);
     port = addr.substr(close + 2);
@@ -84,7 +84,8 @@ Status ProbeTcpBind(const std::string& host, int port) {
   socklen_t len = 0;
   int family = AF_INET;
   std::string h = host == "localhost" ? "127.0.0.1" : host;
-  if (auto* a4 = reinterpret_cast<sockaddr_in*>(&ss); inet_pton(AF_INET, h.c_str(), &a4->sin_addr) == 1) {
+  if (auto* a4 = reinterpret_cast<sockaddr_in*>(&ss);
+      inet_pton(AF_INET, h.c_str(), &a4->sin_addr) == 1) {
     a4->sin_family = AF_INET;
     a4->sin_port = htons(static_cast<uint16_t>(port));
     len = sizeof(sockaddr_in);
@@ -106,10 +107,10 @@ Status ProbeTcpBind(const std::string& host, int port) {
   const int err = errno;
   close(fd);
   if (rc != 0) {
-    return absl::FailedPreconditionError(absl::StrFormat(
-        "cannot listen on %s:%d: %s", host, port,
-        err == EADDRINUSE ? "address already in use (is another gatewayd running?)"
-                          : std::strerror(err)));
+    return absl::FailedPreconditionError(
+        absl::StrFormat("cannot listen on %s:%d: %s", host, port,
+                        err == EADDRINUSE ? "address already in use (is another gatewayd running?)"
+                                          : std::strerror(err)));
   }
   return absl::OkStatus();
 }
@@ -121,9 +122,9 @@ StatusOr<std::string> ReadPem(const std::string& path, bool secret, const std::s
         absl::StrCat(std::string(what), " ", path, ": cannot read: ", std::strerror(errno)));
   }
   if (secret && (st.st_mode & 0077) != 0) {
-    return absl::FailedPreconditionError(absl::StrFormat(
-        "%s %s is readable by group or others (mode %04o); run: chmod 0600 %s", what, path,
-        st.st_mode & 07777, path));
+    return absl::FailedPreconditionError(
+        absl::StrFormat("%s %s is readable by group or others (mode %04o); run: chmod 0600 %s",
+                        what, path, st.st_mode & 07777, path));
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -188,8 +189,8 @@ class Daemon::Impl {
       if (ac.dir.empty()) ac.dir = cfg.server.state_dir + "/audit";
       auto log = audit::AuditLog::Open(ac);
       if (!log.ok()) {
-        return Status(log.status().code(),
-                      absl::StrCat("audit log ", ac.dir, ": ", std::string(log.status().message())));
+        return Status(log.status().code(), absl::StrCat("audit log ", ac.dir, ": ",
+                                                        std::string(log.status().message())));
       }
       audit_ = std::move(*log);
       AuditAppendAsync(audit_.get(), audit::MakeConfigEvent(false, cfg.source, cfg.digest));
@@ -197,8 +198,9 @@ class Daemon::Impl {
     if (!cfg.engine.model_path.empty()) {
       auto model = engine::Model::Open(cfg.engine.model_path);
       if (!model.ok()) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "engine.model_path ", cfg.engine.model_path, ": ", std::string(model.status().message())));
+        return absl::FailedPreconditionError(absl::StrCat("engine.model_path ",
+                                                          cfg.engine.model_path, ": ",
+                                                          std::string(model.status().message())));
       }
       model_ = std::move(*model);
       model_name_ = cfg.engine.model_name.empty()
@@ -247,7 +249,8 @@ class Daemon::Impl {
     m->set_quantization(DominantQuantization());
     m->set_context_length(static_cast<int64_t>(info.context_length));
     m->set_available(false);
-    m->set_unavailable_reason("metadata and tokenizer loaded; local generation is not in this build");
+    m->set_unavailable_reason(
+        "metadata and tokenizer loaded; local generation is not in this build");
   }
 
   // Readiness of the parts beyond config, for Admin.Status.
@@ -259,10 +262,9 @@ class Daemon::Impl {
       e->set_detail("no local model configured (engine.model_path)");
     } else {
       const auto& info = model_->info();
-      e->set_detail(absl::StrCat(model_name_, ": ", info.architecture, ", ",
-                                 info.parameter_count, " parameters, ", DominantQuantization(),
-                                 ", context ", info.context_length,
-                                 " tokens, chat template ",
+      e->set_detail(absl::StrCat(model_name_, ": ", info.architecture, ", ", info.parameter_count,
+                                 " parameters, ", DominantQuantization(), ", context ",
+                                 info.context_length, " tokens, chat template ",
                                  std::string(engine::ChatTemplateFamilyName(info.chat_template)),
                                  "; generation not in this build"));
     }
@@ -311,9 +313,8 @@ class Daemon::Impl {
           GW_ASSIGN_OR_RETURN(ssl.pem_root_certs,
                               ReadPem(tls.client_ca_file, false, "client CA bundle"));
           ssl.client_certificate_request =
-              tls.require_client_cert
-                  ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
-                  : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
+              tls.require_client_cert ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+                                      : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
         }
         creds = grpc::SslServerCredentials(ssl);
       } else {
@@ -324,22 +325,20 @@ class Daemon::Impl {
 
     std::unique_ptr<UnixListener> unix_listener;
     if (server_cfg.unix_socket.enabled) {
-      GW_ASSIGN_OR_RETURN(unix_listener,
-                          UnixListener::Bind(server_cfg.unix_socket.path,
-                                             server_cfg.unix_socket.mode,
-                                             server_cfg.unix_socket.group));
+      GW_ASSIGN_OR_RETURN(unix_listener, UnixListener::Bind(server_cfg.unix_socket.path,
+                                                            server_cfg.unix_socket.mode,
+                                                            server_cfg.unix_socket.group));
     }
     server_ = builder.BuildAndStart();
     if (server_ == nullptr) {
       return absl::UnavailableError(absl::StrCat(
-          "gRPC server failed to start", server_cfg.tcp.enabled
-                                             ? absl::StrCat(" (TCP ", server_cfg.tcp.address,
-                                                            ": bind failed or bad TLS material)")
-                                             : ""));
+          "gRPC server failed to start",
+          server_cfg.tcp.enabled
+              ? absl::StrCat(" (TCP ", server_cfg.tcp.address, ": bind failed or bad TLS material)")
+              : ""));
     }
     if (server_cfg.tcp.enabled && tcp_port <= 0) {
-      return absl::UnavailableError(
-          absl::StrCat("cannot listen on ", server_cfg.tcp.address));
+      return absl::UnavailableError(absl::StrCat("cannot listen on ", server_cfg.tcp.address));
     }
     std::vector<std::string> listeners;
     std::string unix_desc = "-";
@@ -351,10 +350,9 @@ class Daemon::Impl {
     }
     std::string tcp_desc = "-";
     if (server_cfg.tcp.enabled) {
-      tcp_desc = absl::StrCat(tcp_host.find(':') != std::string::npos
-                                  ? absl::StrCat("[", tcp_host, "]")
-                                  : tcp_host,
-                              ":", tcp_port);
+      tcp_desc = absl::StrCat(
+          tcp_host.find(':') != std::string::npos ? absl::StrCat("[", tcp_host, "]") : tcp_host,
+          ":", tcp_port);
       listeners.push_back(absl::StrCat("tcp:", tcp_desc,
                                        server_cfg.tcp.tls.has_value() ? " (tls)" : " (insecure)"));
     }
@@ -419,7 +417,7 @@ class Daemon::Impl {
     log::Info("", "config reloaded by {}: digest {} -> {}", who, old->config.digest.substr(0, 16),
               snap->config.digest.substr(0, 16));
     AuditAppendAsync(audit_.get(),
-                      audit::MakeConfigEvent(true, snap->config.source, snap->config.digest));
+                     audit::MakeConfigEvent(true, snap->config.source, snap->config.digest));
     AuditAdminAction(audit_.get(), NewRequestId(), who, "reload", absl::OkStatus(),
                      snap->config.digest);
     state_->SetSnapshot(std::move(snap));
@@ -433,14 +431,16 @@ class Daemon::Impl {
     const auto& x = a.server;
     const auto& y = b.server;
     std::vector<std::string> changed;
-    if (x.unix_socket.enabled != y.unix_socket.enabled || x.unix_socket.path != y.unix_socket.path ||
-        x.unix_socket.mode != y.unix_socket.mode || x.unix_socket.group != y.unix_socket.group) {
+    if (x.unix_socket.enabled != y.unix_socket.enabled ||
+        x.unix_socket.path != y.unix_socket.path || x.unix_socket.mode != y.unix_socket.mode ||
+        x.unix_socket.group != y.unix_socket.group) {
       changed.push_back("server.unix_socket");
     }
     if (x.tcp.enabled != y.tcp.enabled || x.tcp.address != y.tcp.address ||
         x.tcp.tls.has_value() != y.tcp.tls.has_value() ||
         (x.tcp.tls.has_value() &&
-         (x.tcp.tls->cert_file != y.tcp.tls->cert_file || x.tcp.tls->key_file != y.tcp.tls->key_file ||
+         (x.tcp.tls->cert_file != y.tcp.tls->cert_file ||
+          x.tcp.tls->key_file != y.tcp.tls->key_file ||
           x.tcp.tls->client_ca_file != y.tcp.tls->client_ca_file ||
           x.tcp.tls->require_client_cert != y.tcp.tls->require_client_cert))) {
       changed.push_back("server.tcp");
@@ -458,7 +458,7 @@ class Daemon::Impl {
 
   DaemonOptions opts_;
   std::unique_ptr<audit::AuditLog> audit_;  // null when audit is disabled; outlives the server
-  std::unique_ptr<engine::Model> model_;  // null without engine.model_path
+  std::unique_ptr<engine::Model> model_;    // null without engine.model_path
   std::string model_name_;
   std::unique_ptr<DaemonState> state_;
   std::unique_ptr<GatewayServiceImpl> gateway_;

@@ -19,9 +19,9 @@
 namespace gw::daemon {
 
 struct DaemonOptions {
-  std::string config_path;                  // empty = the embedded default config
-  std::optional<std::string> socket_path;   // --socket: overrides server.unix_socket.path
-  std::optional<std::string> state_dir;     // --state-dir: overrides server.state_dir
+  std::string config_path;                 // empty = the embedded default config
+  std::optional<std::string> socket_path;  // --socket: overrides server.unix_socket.path
+  std::optional<std::string> state_dir;    // --state-dir: overrides server.state_dir
 };
 
 // Loads the config the daemon would run with (file or embedded default) and applies the command

@@ -87,8 +87,7 @@ StatusOr<Principal> IdentityResolver::FromToken(std::string_view token) const {
       return p;
     }
   }
-  return absl::UnauthenticatedError(
-      "invalid bearer token: it matches no token in identity.tokens");
+  return absl::UnauthenticatedError("invalid bearer token: it matches no token in identity.tokens");
 }
 
 Principal IdentityResolver::FromCertificate(const std::string& name) const {

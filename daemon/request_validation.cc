@@ -22,9 +22,9 @@ StatusOr<ValidatedChat> ValidateChatRequest(const gateway::v1::ChatRequest& req,
   using absl::StrFormat;
   const int64_t size = static_cast<int64_t>(req.ByteSizeLong());
   if (size > limits.max_request_bytes) {
-    return InvalidArgumentError(StrFormat(
-        "request is %d bytes; the limit is %d bytes (limits.max_request_bytes)", size,
-        limits.max_request_bytes));
+    return InvalidArgumentError(
+        StrFormat("request is %d bytes; the limit is %d bytes (limits.max_request_bytes)", size,
+                  limits.max_request_bytes));
   }
   if (req.messages().empty()) {
     return InvalidArgumentError("messages: at least one message is required");
@@ -37,10 +37,10 @@ StatusOr<ValidatedChat> ValidateChatRequest(const gateway::v1::ChatRequest& req,
   for (int i = 0; i < req.messages_size(); ++i) {
     const auto& m = req.messages(i);
     if (!gateway::v1::Role_IsValid(m.role()) || m.role() == gateway::v1::ROLE_UNSPECIFIED) {
-      return InvalidArgumentError(StrFormat(
-          "messages[%d].role: %d is not a known role (use ROLE_SYSTEM, ROLE_USER or "
-          "ROLE_ASSISTANT)",
-          i, static_cast<int>(m.role())));
+      return InvalidArgumentError(
+          StrFormat("messages[%d].role: %d is not a known role (use ROLE_SYSTEM, ROLE_USER or "
+                    "ROLE_ASSISTANT)",
+                    i, static_cast<int>(m.role())));
     }
     if (const size_t bad = FindInvalidUtf8(m.content()); bad != std::string_view::npos) {
       return InvalidArgumentError(
@@ -66,7 +66,8 @@ StatusOr<ValidatedChat> ValidateChatRequest(const gateway::v1::ChatRequest& req,
     return InvalidArgumentError("options.top_p: must be in (0, 1]");
   }
   if (o.stop_size() > 8) {
-    return InvalidArgumentError(StrFormat("options.stop: %d stop strings; at most 8", o.stop_size()));
+    return InvalidArgumentError(
+        StrFormat("options.stop: %d stop strings; at most 8", o.stop_size()));
   }
   for (int i = 0; i < o.stop_size(); ++i) {
     if (o.stop(i).empty() || o.stop(i).size() > 256 || !IsValidUtf8(o.stop(i))) {
@@ -77,10 +78,10 @@ StatusOr<ValidatedChat> ValidateChatRequest(const gateway::v1::ChatRequest& req,
   for (int i = 0; i < req.data_labels_size(); ++i) {
     const auto& l = req.data_labels(i);
     if (std::find(data_classes.begin(), data_classes.end(), l) == data_classes.end()) {
-      return InvalidArgumentError(StrFormat(
-          "data_labels[%d]: '%s' is not a data class of this gateway (known: %s)", i,
-          PrintableAscii(l) && l.size() <= 64 ? l : std::string("<unprintable>"),
-          absl::StrJoin(data_classes, ", ")));
+      return InvalidArgumentError(
+          StrFormat("data_labels[%d]: '%s' is not a data class of this gateway (known: %s)", i,
+                    PrintableAscii(l) && l.size() <= 64 ? l : std::string("<unprintable>"),
+                    absl::StrJoin(data_classes, ", ")));
     }
   }
   if (req.app_id().size() > 128 || !PrintableAscii(req.app_id())) {

@@ -39,7 +39,8 @@ StatusOr<Principal> Authenticate(const grpc::CallbackServerContext& ctx, DaemonS
     const char* prop = want_san ? "x509_subject_alternative_name" : "x509_common_name";
     const auto values = auth->FindPropertyValues(prop);
     if (!values.empty()) {
-      return snap.identity.FromCertificate(std::string(values.front().data(), values.front().size()));
+      return snap.identity.FromCertificate(
+          std::string(values.front().data(), values.front().size()));
     }
     return absl::UnauthenticatedError(absl::StrCat(
         "client certificate has no ", want_san ? "subject alternative name" : "common name",
@@ -82,9 +83,7 @@ Status AuditGate(const DaemonState& state, const ConfigSnapshot& snap) {
 class ChatReactor final : public grpc::ServerWriteReactor<v1::ChatEvent> {
  public:
   ChatReactor(grpc::CallbackServerContext* ctx, const v1::ChatRequest* req, DaemonState& state)
-      : state_(state),
-        request_id_(NewRequestId()),
-        started_(state.clock().NowMonotonicMicros()) {
+      : state_(state), request_id_(NewRequestId()), started_(state.clock().NowMonotonicMicros()) {
     state_.CountRequest();
     ctx->AddInitialMetadata("x-request-id", request_id_.str());
     const auto snap = state_.snapshot();
@@ -97,8 +96,8 @@ class ChatReactor final : public grpc::ServerWriteReactor<v1::ChatEvent> {
     auto valid = ValidateChatRequest(*req, snap->config.limits, snap->config.policy.data_classes);
     AuditRequestReceived(state_.audit(), request_id_, principal_, "grpc.Chat", *req,
                          valid.ok() ? valid->prompt_bytes : 0);
-    auto slot = state_.AcquireStream(principal_,
-                                     snap->config.limits.max_concurrent_streams_per_principal);
+    auto slot =
+        state_.AcquireStream(principal_, snap->config.limits.max_concurrent_streams_per_principal);
     if (!slot.ok()) {
       End(slot.status());
       return;
@@ -371,8 +370,8 @@ class AuditQueryReactor final : public grpc::ServerWriteReactor<v1::AuditRecordL
     }
     const RequestId rid = NewRequestId();
     if (!principal->admin) {
-      Status denied = absl::PermissionDeniedError(absl::StrCat(
-          principal->Display(), " may not read the audit log (admins only)"));
+      Status denied = absl::PermissionDeniedError(
+          absl::StrCat(principal->Display(), " may not read the audit log (admins only)"));
       AuditAdminAction(state.audit(), rid, principal->Display(), "audit_query", denied, "");
       Finish(ToGrpcStatus(denied));
       return;

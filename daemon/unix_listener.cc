@@ -46,13 +46,12 @@ Status Err(const std::string& path, const std::string& what) {
 }
 }  // namespace
 
-StatusOr<std::unique_ptr<UnixListener>> UnixListener::Bind(const std::string& path,
-                                                           uint32_t mode,
+StatusOr<std::unique_ptr<UnixListener>> UnixListener::Bind(const std::string& path, uint32_t mode,
                                                            const std::string& group) {
   sockaddr_un addr{};
   if (path.empty() || path.size() >= sizeof(addr.sun_path)) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "unix socket path '%s' must be 1..%d bytes", path, sizeof(addr.sun_path) - 1));
+    return absl::InvalidArgumentError(absl::StrFormat("unix socket path '%s' must be 1..%d bytes",
+                                                      path, sizeof(addr.sun_path) - 1));
   }
   if ((mode & 0007) != 0) {
     return absl::InvalidArgumentError(absl::StrFormat(
@@ -66,8 +65,7 @@ StatusOr<std::unique_ptr<UnixListener>> UnixListener::Bind(const std::string& pa
     std::filesystem::create_directories(parent, ec);
     if (ec) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "unix socket ", path, ": cannot create directory ", parent.string(), ": ",
-          ec.message()));
+          "unix socket ", path, ": cannot create directory ", parent.string(), ": ", ec.message()));
     }
     chmod(parent.c_str(), 0755);
   }
@@ -82,8 +80,8 @@ StatusOr<std::unique_ptr<UnixListener>> UnixListener::Bind(const std::string& pa
           absl::StrCat("unix socket ", path, ": a non-socket file is in the way; remove it"));
     }
     const int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    const bool live = probe >= 0 &&
-                      connect(probe, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    const bool live =
+        probe >= 0 && connect(probe, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
     if (probe >= 0) close(probe);
     if (live) {
       return absl::FailedPreconditionError(absl::StrCat(

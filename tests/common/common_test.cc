@@ -25,17 +25,17 @@ TEST(Utf8Test, TableOfValidAndInvalidSequences) {
       {"", ok},
       {"plain ascii text that is longer than eight bytes", ok},
       {"caf\xc3\xa9", ok},
-      {"\xe6\x9d\xb1\xe4\xba\xac", ok},           // 東京
-      {"\xf0\x9f\x9a\x80", ok},                   // 🚀
-      {"\xf4\x8f\xbf\xbf", ok},                   // U+10FFFF
-      {"ab\xc3\x28", 2},                          // bad continuation
-      {"\xc0\xaf", 0},                            // overlong '/'
-      {"\xe0\x80\xaf", 0},                        // overlong 3-byte
-      {"\xed\xa0\x80", 0},                        // surrogate U+D800
-      {"\xf4\x90\x80\x80", 0},                    // > U+10FFFF
-      {"12345678\xff", 8},                        // invalid lead after the fast path
-      {"\xe6\x9d", 0},                            // truncated
-      {"x\x80", 1},                               // lone continuation
+      {"\xe6\x9d\xb1\xe4\xba\xac", ok},  // 東京
+      {"\xf0\x9f\x9a\x80", ok},          // 🚀
+      {"\xf4\x8f\xbf\xbf", ok},          // U+10FFFF
+      {"ab\xc3\x28", 2},                 // bad continuation
+      {"\xc0\xaf", 0},                   // overlong '/'
+      {"\xe0\x80\xaf", 0},               // overlong 3-byte
+      {"\xed\xa0\x80", 0},               // surrogate U+D800
+      {"\xf4\x90\x80\x80", 0},           // > U+10FFFF
+      {"12345678\xff", 8},               // invalid lead after the fast path
+      {"\xe6\x9d", 0},                   // truncated
+      {"x\x80", 1},                      // lone continuation
   };
   for (const auto& c : cases) {
     EXPECT_EQ(FindInvalidUtf8(c.bytes), c.bad) << "case: " << ToHex(c.bytes);

@@ -31,13 +31,18 @@ TEST(RequestValidationTest, EachBadInputHasItsExactMessage) {
   const std::vector<BadCase> cases = {
       {"no messages", [](v1::ChatRequest* r) { r->clear_messages(); },
        "messages: at least one message is required"},
-      {"too many", [](v1::ChatRequest* r) { for (int i = 0; i < 4; ++i) *r->add_messages() = r->messages(0); },
+      {"too many",
+       [](v1::ChatRequest* r) {
+         for (int i = 0; i < 4; ++i) *r->add_messages() = r->messages(0);
+       },
        "messages: 5 messages; the limit is 4"},
-      {"role unset", [](v1::ChatRequest* r) { r->mutable_messages(0)->set_role(v1::ROLE_UNSPECIFIED); },
+      {"role unset",
+       [](v1::ChatRequest* r) { r->mutable_messages(0)->set_role(v1::ROLE_UNSPECIFIED); },
        "messages[0].role: 0 is not a known role (use ROLE_SYSTEM, ROLE_USER or ROLE_ASSISTANT)"},
       {"bad utf8", [](v1::ChatRequest* r) { r->mutable_messages(0)->set_content("ok\xff"); },
        "messages[0].content: invalid UTF-8 at byte offset 2"},
-      {"prompt size", [](v1::ChatRequest* r) { r->mutable_messages(0)->set_content(std::string(101, 'a')); },
+      {"prompt size",
+       [](v1::ChatRequest* r) { r->mutable_messages(0)->set_content(std::string(101, 'a')); },
        "prompt is 101 bytes; the limit for this gateway is 100 bytes (limits.max_prompt_bytes)"},
       {"max tokens", [](v1::ChatRequest* r) { r->mutable_options()->set_max_tokens(1001); },
        "options.max_tokens: 1001 exceeds the limit 1000"},
@@ -45,7 +50,10 @@ TEST(RequestValidationTest, EachBadInputHasItsExactMessage) {
        "options.temperature: must be in [0, 2]"},
       {"top_p", [](v1::ChatRequest* r) { r->mutable_options()->set_top_p(0); },
        "options.top_p: must be in (0, 1]"},
-      {"stops", [](v1::ChatRequest* r) { for (int i = 0; i < 9; ++i) r->mutable_options()->add_stop("x"); },
+      {"stops",
+       [](v1::ChatRequest* r) {
+         for (int i = 0; i < 9; ++i) r->mutable_options()->add_stop("x");
+       },
        "options.stop: 9 stop strings; at most 8"},
       {"empty stop", [](v1::ChatRequest* r) { r->mutable_options()->add_stop(""); },
        "options.stop[0]: must be 1..256 bytes of valid UTF-8"},

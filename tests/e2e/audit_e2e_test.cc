@@ -75,8 +75,8 @@ TEST(AuditE2eTest, DaemonRecordsAreChainedVerifiableAndFreeOfPromptText) {
     auto ch = grpc::CreateChannel(d.unix_target(), grpc::InsecureChannelCredentials());
     EXPECT_EQ(Chat(ch, kSecretPrompt).error_code(), grpc::UNAVAILABLE);
     dir.Write("gw.yaml", "limits:\n  max_messages: 11\n");
-    auto ctl = RunProcess({gw::testing::BinaryPath("cli/gatewayctl"), "reload", "--socket",
-                           d.socket_path()});
+    auto ctl = RunProcess(
+        {gw::testing::BinaryPath("cli/gatewayctl"), "reload", "--socket", d.socket_path()});
     EXPECT_EQ(ctl.exit_code, 0) << ctl.err;
 
     v1::AuditQueryRequest q;
@@ -100,7 +100,8 @@ TEST(AuditE2eTest, DaemonRecordsAreChainedVerifiableAndFreeOfPromptText) {
   }
   const std::string audit_dir = dir.path() + "/state/audit";
   EXPECT_EQ(ReadDir(audit_dir).find("the-quick-marker"), std::string::npos);
-  auto verify = RunProcess({gw::testing::BinaryPath("cli/gatewayctl"), "audit", "verify", audit_dir});
+  auto verify =
+      RunProcess({gw::testing::BinaryPath("cli/gatewayctl"), "audit", "verify", audit_dir});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
 
   // A flipped byte in the middle of the log is caught and named.
@@ -123,10 +124,10 @@ TEST(AuditE2eTest, DaemonRecordsAreChainedVerifiableAndFreeOfPromptText) {
 TEST(AuditE2eTest, NonAdminsCannotQuery) {
   TempDir dir;
   setenv("GW_AUDIT_E2E_TOKEN", "tok-audit-e2e-1", 1);
-  const std::string cfg = dir.Write(
-      "gw.yaml",
-      "server:\n  tcp:\n    enabled: true\n    address: \"127.0.0.1:0\"\n"
-      "identity:\n  tokens:\n    - name: app\n      token: \"${GW_AUDIT_E2E_TOKEN}\"\n");
+  const std::string cfg =
+      dir.Write("gw.yaml",
+                "server:\n  tcp:\n    enabled: true\n    address: \"127.0.0.1:0\"\n"
+                "identity:\n  tokens:\n    - name: app\n      token: \"${GW_AUDIT_E2E_TOKEN}\"\n");
   DaemonProcess d(dir, {"--config", cfg});
   ASSERT_TRUE(d.WaitReady()) << d.Stderr();
   auto ch = grpc::CreateChannel(d.tcp_address(), grpc::InsecureChannelCredentials());
@@ -187,8 +188,8 @@ TEST(AuditE2eTest, UnwritableLogFailsClosed) {
   EXPECT_TRUE(recovered) << s.error_message();
   d.Signal(SIGTERM);
   EXPECT_EQ(d.WaitExit().value_or(-99), 0);
-  auto verify = RunProcess({gw::testing::BinaryPath("cli/gatewayctl"), "audit", "verify",
-                            dir.path() + "/state/audit"});
+  auto verify = RunProcess(
+      {gw::testing::BinaryPath("cli/gatewayctl"), "audit", "verify", dir.path() + "/state/audit"});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
 }
 

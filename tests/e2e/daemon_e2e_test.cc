@@ -1,21 +1,20 @@
 // End-to-end tests of the real gatewayd binary over real sockets (DESIGN.md, issue "spine").
-#include <grp.h>
-#include <sys/un.h>
-#include <sys/wait.h>
-
-#include <fstream>
-#include <sstream>
-#include <grpcpp/grpcpp.h>
 #include <gmock/gmock.h>
+#include <grp.h>
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "gateway/v1/gateway.grpc.pb.h"
@@ -420,9 +419,9 @@ TEST_F(DaemonE2eTest, PortInUseIsReported) {
   socklen_t len = sizeof(addr);
   getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   const int port = ntohs(addr.sin_port);
-  const std::string cfg = dir_.Write(
-      "gw.yaml", "server:\n  tcp:\n    enabled: true\n    address: \"127.0.0.1:" +
-                     std::to_string(port) + "\"\n");
+  const std::string cfg =
+      dir_.Write("gw.yaml", "server:\n  tcp:\n    enabled: true\n    address: \"127.0.0.1:" +
+                                std::to_string(port) + "\"\n");
   DaemonProcess d(dir_, {"--config", cfg});
   EXPECT_FALSE(d.WaitReady());
   EXPECT_EQ(d.WaitExit().value_or(-99), 1);
@@ -449,8 +448,7 @@ TEST_F(DaemonE2eTest, UnsafeStateDirAndSocketModeAreRefused) {
   EXPECT_EQ(d.WaitExit().value_or(-99), 1);
   EXPECT_THAT(d.Stderr(), HasSubstr("writable by group or others (mode 0777)"));
 
-  const std::string cfg =
-      dir_.Write("gw.yaml", "server:\n  unix_socket:\n    mode: \"0666\"\n");
+  const std::string cfg = dir_.Write("gw.yaml", "server:\n  unix_socket:\n    mode: \"0666\"\n");
   DaemonProcess d2(dir_, {"--config", cfg});
   EXPECT_EQ(d2.WaitExit().value_or(-99), 1);
   EXPECT_THAT(d2.Stderr(), HasSubstr("gives every local user access"));
@@ -458,8 +456,8 @@ TEST_F(DaemonE2eTest, UnsafeStateDirAndSocketModeAreRefused) {
 
 TEST_F(DaemonE2eTest, CheckConfigReportsFileLineAndExitCode) {
   const std::string good = dir_.Write("good.yaml", "limits:\n  max_messages: 5\n");
-  auto r = RunProcess({gw::testing::BinaryPath("daemon/gatewayd"), "--config", good,
-                       "--check-config"});
+  auto r =
+      RunProcess({gw::testing::BinaryPath("daemon/gatewayd"), "--config", good, "--check-config"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("config ok"));
   const std::string bad = dir_.Write("bad.yaml", "limits:\n  max_messages: lots\n");
@@ -478,10 +476,11 @@ TEST_F(DaemonE2eTest, MutualTlsNamesThePrincipalFromTheClientCertificate) {
   auto server = ca.Issue("gatewayd.test", {"localhost"}, {"127.0.0.1"});
   auto client = ca.Issue("alice", {}, {});
   const std::string cfg = dir_.Write(
-      "gw.yaml", "server:\n  tcp:\n    enabled: true\n    address: \"127.0.0.1:0\"\n"
-                 "    tls:\n      cert_file: " + server.cert + "\n      key_file: " + server.key +
-                     "\n      client_ca_file: " + ca.ca_cert_path() +
-                     "\n      require_client_cert: true\n");
+      "gw.yaml",
+      "server:\n  tcp:\n    enabled: true\n    address: \"127.0.0.1:0\"\n"
+      "    tls:\n      cert_file: " +
+          server.cert + "\n      key_file: " + server.key +
+          "\n      client_ca_file: " + ca.ca_cert_path() + "\n      require_client_cert: true\n");
   DaemonProcess d(dir_, {"--config", cfg});
   ASSERT_TRUE(d.WaitReady()) << d.Stderr();
   ASSERT_FALSE(d.tcp_address().empty());
@@ -519,11 +518,11 @@ TEST_F(DaemonE2eTest, MutualTlsNamesThePrincipalFromTheClientCertificate) {
 
 TEST_F(DaemonE2eTest, BearerTokensOnLoopbackTcp) {
   setenv("GW_E2E_TOKEN", "s3cret-token-value-123", 1);
-  const std::string cfg = dir_.Write(
-      "gw.yaml",
-      "server:\n  tcp:\n    enabled: true\n    address: \"127.0.0.1:0\"\n"
-      "identity:\n  tokens:\n    - name: ci-bot\n      token: \"${GW_E2E_TOKEN}\"\n"
-      "      groups: [ci]\n");
+  const std::string cfg =
+      dir_.Write("gw.yaml",
+                 "server:\n  tcp:\n    enabled: true\n    address: \"127.0.0.1:0\"\n"
+                 "identity:\n  tokens:\n    - name: ci-bot\n      token: \"${GW_E2E_TOKEN}\"\n"
+                 "      groups: [ci]\n");
   DaemonProcess d(dir_, {"--config", cfg});
   ASSERT_TRUE(d.WaitReady()) << d.Stderr();
   auto ch = grpc::CreateChannel(d.tcp_address(), grpc::InsecureChannelCredentials());

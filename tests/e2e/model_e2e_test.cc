@@ -49,9 +49,9 @@ std::string WriteTinyModel(const TempDir& dir) {
   w.SetUint32("tokenizer.ggml.eos_token_id", 256);
   w.SetString("tokenizer.chat_template", "{% for m in messages %}<|im_start|>{% endfor %}");
   // One Q8_0 block row: 32 weights = 34 bytes (fp16 scale + 32 int8).
-  EXPECT_TRUE(w.AddTensor("blk.0.attn_q.weight", engine::GgmlType::kQ8_0, {32, 2},
-                          std::string(68, '\0'))
-                  .ok());
+  EXPECT_TRUE(
+      w.AddTensor("blk.0.attn_q.weight", engine::GgmlType::kQ8_0, {32, 2}, std::string(68, '\0'))
+          .ok());
   const std::string path = dir.path() + "/tiny-e2e.gguf";
   EXPECT_TRUE(w.WriteFile(path).ok());
   return path;
