@@ -61,15 +61,34 @@ Summary Summarize(const std::vector<Sample>& s, double wall_s) {
   return {Pct(t, 0.5), Pct(t, 0.99), Pct(a, 0.5), Pct(a, 0.99), s.size() / wall_s};
 }
 
-// Runs `total` calls with `conc` in flight through the adapter.
+// Runs `total` calls with `conc` in flight through the adapter. Each lane starts its next call
+// from OnComplete, so no extra threads compete with the runtime's (like the bare client).
 Summary RunAdapter(gw::cloud::Provider& p, int conc, int total) {
-  std::mutex mu;
-  std::vector<Sample> samples;
-  std::atomic<int> started{0};
-  struct Obs : gw::cloud::StreamObserver {
-    Clk::time_point start, first, end;
+  struct Shared {
+    gw::cloud::Provider* p;
+    int total;
+    std::atomic<int> started{0};
+    std::atomic<int> finished{0};
+    std::mutex mu;
+    std::vector<Sample> samples;
+    std::promise<void> all_done;
+  } sh;
+  sh.p = &p;
+  sh.total = total;
+  struct Lane : gw::cloud::StreamObserver {
+    Shared* sh = nullptr;
+    Clk::time_point start, first;
     bool got = false;
-    std::promise<void> done;
+    bool Next() {
+      if (sh->started.fetch_add(1) >= sh->total) return false;
+      got = false;
+      gw::cloud::ChatCall c;
+      c.messages = {{"user", "benchmark prompt"}};
+      c.options.max_tokens = 16;
+      start = Clk::now();
+      sh->p->Stream(std::move(c), *this, {});
+      return true;
+    }
     void OnText(std::string_view) override {
       if (!got) {
         got = true;
@@ -77,33 +96,28 @@ Summary RunAdapter(gw::cloud::Provider& p, int conc, int total) {
       }
     }
     void OnComplete(const gw::cloud::StreamResult& r) override {
-      end = Clk::now();
+      auto end = Clk::now();
       if (!r.status.ok()) std::fprintf(stderr, "adapter error: %s\n", r.status.ToString().c_str());
-      done.set_value();
+      {
+        std::lock_guard<std::mutex> l(sh->mu);
+        sh->samples.push_back({std::chrono::duration<double, std::micro>(first - start).count(),
+                               std::chrono::duration<double, std::micro>(end - start).count()});
+      }
+      if (sh->finished.fetch_add(1) + 1 == sh->total) sh->all_done.set_value();
+      Next();
     }
   };
+  std::vector<Lane> lanes(conc);
+  auto done = sh.all_done.get_future();
   auto t0 = Clk::now();
-  std::vector<std::thread> workers;
-  for (int w = 0; w < conc; ++w) {
-    workers.emplace_back([&] {
-      while (started.fetch_add(1) < total) {
-        Obs o;
-        gw::cloud::ChatCall c;
-        c.messages = {{"user", "benchmark prompt"}};
-        c.options.max_tokens = 16;
-        auto f = o.done.get_future();
-        o.start = Clk::now();
-        p.Stream(c, o, {});
-        f.get();
-        auto end = o.end;
-        std::lock_guard<std::mutex> l(mu);
-        samples.push_back({std::chrono::duration<double, std::micro>(o.first - o.start).count(),
-                           std::chrono::duration<double, std::micro>(end - o.start).count()});
-      }
-    });
+  for (auto& l : lanes) {
+    l.sh = &sh;
+    l.Next();
   }
-  for (auto& t : workers) t.join();
-  return Summarize(samples, std::chrono::duration<double>(Clk::now() - t0).count());
+  done.get();
+  double wall = std::chrono::duration<double>(Clk::now() - t0).count();
+  std::lock_guard<std::mutex> l(sh.mu);
+  return Summarize(sh.samples, wall);
 }
 
 // The same exchange with nothing but Beast: persistent connection, write, read the chunks.
