@@ -7,6 +7,9 @@
 #ifdef GW_CLI_HAS_audit
 #include "cli/audit_cmd.h"
 #endif
+#ifdef GW_CLI_HAS_budget
+#include "cli/budget_cmd.h"
+#endif
 #ifdef GW_CLI_HAS_scan
 #include "cli/scan_cmd.h"
 #endif
@@ -24,6 +27,9 @@ int main(int argc, char** argv) {
 #endif
 #ifdef GW_CLI_HAS_scan
   gw::cli::AddScanCommands(app);
+#endif
+#ifdef GW_CLI_HAS_budget
+  gw::cli::AddBudgetCommands(app);
 #endif
   try {
     app.parse(argc, argv);

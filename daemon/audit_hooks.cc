@@ -1,6 +1,7 @@
 #include "daemon/audit_hooks.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "common/logging.h"
 
 namespace gw::daemon {
@@ -62,6 +63,48 @@ void AuditAdminAction(audit::AuditLog* log, const RequestId& id, const std::stri
   f.result = absl::StatusCodeToString(result.code());
   f.detail = detail;
   AuditAppendAsync(log, audit::MakeAdminAction(id, principal, f));
+}
+
+namespace {
+const char* ScopeName(policies::GrantScope s) {
+  switch (s) {
+    case policies::GrantScope::kOnce:
+      return "once";
+    case policies::GrantScope::kCategory:
+      return "category";
+    case policies::GrantScope::kApp:
+      return "app";
+  }
+  return "once";
+}
+}  // namespace
+
+void AuditConsentObserver::OnTicketRefused(const std::string& principal,
+                                           policies::TicketRefusal reason, const Status& status) {
+  audit::ConsentFields f;
+  f.reason = absl::StrCat(std::string(policies::TicketRefusalName(reason)), ": ",
+                          absl::StatusCodeToString(status.code()));
+  AuditAppendAsync(
+      log_, audit::MakeConsent(audit::RecordType::kConsentRefused, NewRequestId(), principal, f));
+}
+
+void AuditConsentObserver::OnGrantCreated(const policies::GrantRecord& grant) {
+  audit::ConsentFields f;
+  f.ticket_id = grant.grant_id;
+  f.adapter = grant.adapter;
+  f.scope = ScopeName(grant.scope);
+  f.expires_us = grant.expires_at.value();
+  AuditAppendAsync(log_, audit::MakeConsent(audit::RecordType::kConsentGranted, NewRequestId(),
+                                            grant.principal, f));
+}
+
+void AuditConsentObserver::OnGrantRevoked(const std::string& principal,
+                                          const std::string& grant_id) {
+  audit::ConsentFields f;
+  f.ticket_id = grant_id;
+  f.reason = "revoked by the principal";
+  AuditAppendAsync(
+      log_, audit::MakeConsent(audit::RecordType::kConsentRevoked, NewRequestId(), principal, f));
 }
 
 }  // namespace gw::daemon

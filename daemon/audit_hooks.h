@@ -13,6 +13,7 @@
 #include "common/ids.h"
 #include "common/status.h"
 #include "gateway/v1/gateway.pb.h"
+#include "policies/consent.h"
 
 namespace gw::daemon {
 
@@ -27,6 +28,20 @@ void AuditCompletion(audit::AuditLog* log, const RequestId& id, const std::strin
 
 void AuditAdminAction(audit::AuditLog* log, const RequestId& id, const std::string& principal,
                       const std::string& action, const Status& result, const std::string& detail);
+
+// Forwards consent events (refused tickets, grants, revocations) to the audit log.
+// Thread-safe; borrows the log (nullable).
+class AuditConsentObserver final : public policies::ConsentObserver {
+ public:
+  explicit AuditConsentObserver(audit::AuditLog* log) : log_(log) {}
+  void OnTicketRefused(const std::string& principal, policies::TicketRefusal reason,
+                       const Status& status) override;
+  void OnGrantCreated(const policies::GrantRecord& grant) override;
+  void OnGrantRevoked(const std::string& principal, const std::string& grant_id) override;
+
+ private:
+  audit::AuditLog* const log_;
+};
 
 // Appends without waiting; failures are logged with the record type.
 void AuditAppendAsync(audit::AuditLog* log, audit::AuditRecord record);

@@ -25,6 +25,7 @@
 #include "common/ids.h"
 #include "common/logging.h"
 #include "daemon/audit_hooks.h"
+#include "daemon/consent_service.h"
 #include "daemon/paths.h"
 #include "daemon/services.h"
 #include "daemon/state.h"
@@ -32,6 +33,7 @@
 #include "local_engine/engine.h"
 #include "policies/policy.h"
 #include "policies/scan.h"
+#include "policies/store.h"
 
 namespace gw::daemon {
 namespace {
@@ -207,15 +209,26 @@ class Daemon::Impl {
                         ? std::filesystem::path(cfg.engine.model_path).stem().string()
                         : cfg.engine.model_name;
     }
+    // Consent grants and budget books live in SQLite in the state directory.
+    GW_ASSIGN_OR_RETURN(policy_store_,
+                        policies::OpenSqlitePolicyStore(cfg.server.state_dir + "/policy.db"));
+    GW_ASSIGN_OR_RETURN(Secret consent_key,
+                        policies::LoadOrCreateConsentKey(cfg.server.state_dir + "/consent.key"));
+    consent_observer_ = std::make_unique<AuditConsentObserver>(audit_.get());
+    consent_manager_ = std::make_unique<policies::ConsentManager>(
+        *policy_store_, std::move(consent_key), SystemClock::Get(), consent_observer_.get());
+    GW_RETURN_IF_ERROR(consent_manager_->SetConfig(cfg.consent, cfg.policy.data_classes));
+    budget_ledger_ = std::make_unique<policies::BudgetLedger>(*policy_store_, SystemClock::Get());
+    GW_RETURN_IF_ERROR(budget_ledger_->SetConfig(cfg.budgets));
     auto snap = MakeSnapshot(std::move(cfg));
     state_ = std::make_unique<DaemonState>(snap, SystemClock::Get());
     state_->set_audit(audit_.get());
     state_->set_components_fn([this](v1::StatusResponse* out) { FillComponents(out); });
     gateway_ = std::make_unique<GatewayServiceImpl>(*state_);
     gateway_->set_models_fn([this](v1::ListModelsResponse* out) { FillLocalModel(out); });
-    consent_ = std::make_unique<ConsentServiceImpl>(*state_);
+    consent_ = std::make_unique<PolicyConsentService>(*state_, *consent_manager_);
     admin_ = std::make_unique<AdminServiceImpl>(
-        *state_, [this](const Principal& p) { return Reload(p.Display()); });
+        *state_, [this](const Principal& p) { return Reload(p.Display()); }, *budget_ledger_);
     return absl::OkStatus();
   }
 
@@ -401,6 +414,12 @@ class Daemon::Impl {
     const auto old = state_->snapshot();
     auto loaded = LoadEffectiveConfig(opts_);
     Status s = loaded.ok() ? CheckImmutable(old->config, *loaded) : loaded.status();
+    if (s.ok()) s = budget_ledger_->SetConfig(loaded->budgets);
+    if (s.ok()) {
+      s = consent_manager_->SetConfig(loaded->consent, loaded->policy.data_classes);
+      // Keep budgets and consent on the same config: put the budgets back if consent refused.
+      if (!s.ok()) (void)budget_ledger_->SetConfig(old->config.budgets);
+    }
     if (!s.ok()) {
       AuditAdminAction(audit_.get(), NewRequestId(), who, "reload", s, "old config kept");
       resp.set_reloaded(false);
@@ -459,10 +478,14 @@ class Daemon::Impl {
   DaemonOptions opts_;
   std::unique_ptr<audit::AuditLog> audit_;  // null when audit is disabled; outlives the server
   std::unique_ptr<engine::Model> model_;    // null without engine.model_path
+  std::unique_ptr<policies::PolicyStore> policy_store_;
+  std::unique_ptr<AuditConsentObserver> consent_observer_;
+  std::unique_ptr<policies::ConsentManager> consent_manager_;  // borrows policy_store_
+  std::unique_ptr<policies::BudgetLedger> budget_ledger_;      // borrows policy_store_
   std::string model_name_;
   std::unique_ptr<DaemonState> state_;
   std::unique_ptr<GatewayServiceImpl> gateway_;
-  std::unique_ptr<ConsentServiceImpl> consent_;
+  std::unique_ptr<PolicyConsentService> consent_;
   std::unique_ptr<AdminServiceImpl> admin_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<UnixListener> unix_listener_;

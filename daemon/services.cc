@@ -11,6 +11,7 @@
 #include "common/ids.h"
 #include "common/logging.h"
 #include "daemon/audit_hooks.h"
+#include "daemon/consent_service.h"
 #include "daemon/grpc_status.h"
 #include "daemon/request_validation.h"
 
@@ -184,33 +185,6 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::ListModels(grpc::CallbackServerCon
     m->set_unavailable_reason("cloud adapters are not part of this build");
   }
   return FinishUnary(ctx, absl::OkStatus());
-}
-
-grpc::ServerUnaryReactor* ConsentServiceImpl::Unavailable(grpc::CallbackServerContext* ctx,
-                                                          const char* rpc) {
-  const auto snap = state_.snapshot();
-  auto principal = Authenticate(*ctx, state_, *snap);
-  if (!principal.ok()) return FinishUnary(ctx, principal.status());
-  return FinishUnary(ctx, absl::UnavailableError(absl::StrCat(
-                              "Consent.", rpc,
-                              ": the consent store is not part of this build; no request can "
-                              "need consent because none can leave the device")));
-}
-
-grpc::ServerUnaryReactor* ConsentServiceImpl::Grant(grpc::CallbackServerContext* ctx,
-                                                    const v1::ConsentGrantRequest*,
-                                                    v1::ConsentGrant*) {
-  return Unavailable(ctx, "Grant");
-}
-grpc::ServerUnaryReactor* ConsentServiceImpl::Revoke(grpc::CallbackServerContext* ctx,
-                                                     const v1::ConsentRevokeRequest*,
-                                                     v1::ConsentRevokeResponse*) {
-  return Unavailable(ctx, "Revoke");
-}
-grpc::ServerUnaryReactor* ConsentServiceImpl::List(grpc::CallbackServerContext* ctx,
-                                                   const v1::ConsentListRequest*,
-                                                   v1::ConsentListResponse*) {
-  return Unavailable(ctx, "List");
 }
 
 grpc::ServerUnaryReactor* AdminServiceImpl::Status(grpc::CallbackServerContext* ctx,
@@ -432,6 +406,12 @@ class AuditQueryReactor final : public grpc::ServerWriteReactor<v1::AuditRecordL
 };
 
 }  // namespace
+
+grpc::ServerUnaryReactor* AdminServiceImpl::BudgetShow(grpc::CallbackServerContext* ctx,
+                                                       const v1::BudgetShowRequest* req,
+                                                       v1::BudgetShowResponse* resp) {
+  return HandleBudgetShow(ctx, req, resp, state_, ledger_);
+}
 
 grpc::ServerWriteReactor<v1::AuditRecordLine>* AdminServiceImpl::AuditQuery(
     grpc::CallbackServerContext* ctx, const v1::AuditQueryRequest* req) {

@@ -11,6 +11,7 @@
 
 #include "daemon/state.h"
 #include "gateway/v1/gateway.grpc.pb.h"
+#include "policies/budget.h"
 
 namespace grpc {
 class CallbackServerContext;
@@ -46,30 +47,13 @@ class GatewayServiceImpl final : public gateway::v1::Gateway::CallbackService {
   ModelsFn models_fn_;
 };
 
-class ConsentServiceImpl final : public gateway::v1::Consent::CallbackService {
- public:
-  explicit ConsentServiceImpl(DaemonState& state) : state_(state) {}
-  grpc::ServerUnaryReactor* Grant(grpc::CallbackServerContext* ctx,
-                                  const gateway::v1::ConsentGrantRequest* req,
-                                  gateway::v1::ConsentGrant* resp) override;
-  grpc::ServerUnaryReactor* Revoke(grpc::CallbackServerContext* ctx,
-                                   const gateway::v1::ConsentRevokeRequest* req,
-                                   gateway::v1::ConsentRevokeResponse* resp) override;
-  grpc::ServerUnaryReactor* List(grpc::CallbackServerContext* ctx,
-                                 const gateway::v1::ConsentListRequest* req,
-                                 gateway::v1::ConsentListResponse* resp) override;
-
- private:
-  grpc::ServerUnaryReactor* Unavailable(grpc::CallbackServerContext* ctx, const char* rpc);
-  DaemonState& state_;
-};
-
 class AdminServiceImpl final : public gateway::v1::Admin::CallbackService {
  public:
   // `reload` loads and swaps the config; returns the response to send.
   using ReloadFn = std::function<gateway::v1::ReloadConfigResponse(const Principal&)>;
-  AdminServiceImpl(DaemonState& state, ReloadFn reload)
-      : state_(state), reload_(std::move(reload)) {}
+  // `ledger` is borrowed and must outlive the service.
+  AdminServiceImpl(DaemonState& state, ReloadFn reload, policies::BudgetLedger& ledger)
+      : state_(state), reload_(std::move(reload)), ledger_(ledger) {}
   grpc::ServerUnaryReactor* Status(grpc::CallbackServerContext* ctx,
                                    const gateway::v1::StatusRequest* req,
                                    gateway::v1::StatusResponse* resp) override;
@@ -78,12 +62,16 @@ class AdminServiceImpl final : public gateway::v1::Admin::CallbackService {
                                          gateway::v1::ReloadConfigResponse* resp) override;
   grpc::ServerWriteReactor<gateway::v1::StatusResponse>* WatchStatus(
       grpc::CallbackServerContext* ctx, const gateway::v1::WatchStatusRequest* req) override;
+  grpc::ServerUnaryReactor* BudgetShow(grpc::CallbackServerContext* ctx,
+                                       const gateway::v1::BudgetShowRequest* req,
+                                       gateway::v1::BudgetShowResponse* resp) override;
   grpc::ServerWriteReactor<gateway::v1::AuditRecordLine>* AuditQuery(
       grpc::CallbackServerContext* ctx, const gateway::v1::AuditQueryRequest* req) override;
 
  private:
   DaemonState& state_;
   ReloadFn reload_;
+  policies::BudgetLedger& ledger_;
 };
 
 }  // namespace gw::daemon

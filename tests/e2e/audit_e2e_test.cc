@@ -89,12 +89,18 @@ TEST(AuditE2eTest, DaemonRecordsAreChainedVerifiableAndFreeOfPromptText) {
     EXPECT_THAT(lines[0].line(), HasSubstr("\"api\":\"grpc.Chat\""));
     EXPECT_THAT(lines[0].line(), HasSubstr("\"prompt\":{\"hmac_sha256\":"));
 
+    // A forged consent ticket is refused and the refusal recorded.
+    ctl = RunProcess({gw::testing::BinaryPath("cli/gatewayctl"), "consent", "grant", "--socket",
+                      d.socket_path(), "AAAA.BBBB"});
+    EXPECT_EQ(ctl.exit_code, 1);
+
     q.set_type("");
     auto all = Query(ch, q, &st);
     std::set<std::string> types;
     for (const auto& l : all) types.insert(l.type());
-    EXPECT_THAT(types, ::testing::IsSupersetOf({"config_loaded", "request_received", "completion",
-                                                "config_reloaded", "admin_action"}));
+    EXPECT_THAT(types,
+                ::testing::IsSupersetOf({"config_loaded", "request_received", "completion",
+                                         "config_reloaded", "admin_action", "consent_refused"}));
     d.Signal(SIGTERM);
     ASSERT_EQ(d.WaitExit().value_or(-99), 0);
   }

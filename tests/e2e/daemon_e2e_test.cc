@@ -560,8 +560,53 @@ TEST_F(DaemonE2eTest, GatewayctlScriptedUse) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("is gatewayd running?"));
   r = RunProcess({ctl, "consent", "list", "--socket", d.socket_path()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("no grants"));
+  // A ticket the daemon never issued is refused, and the refusal is audited.
+  r = RunProcess({ctl, "consent", "grant", "--socket", d.socket_path(), "not-a-ticket"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("consent store is not part of this build"));
+  EXPECT_THAT(r.err, HasSubstr("INVALID_ARGUMENT"));
+  EXPECT_THAT(r.err, HasSubstr("consent ticket is malformed"));
+  r = RunProcess({ctl, "budget", "show", "--socket", d.socket_path()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(DaemonE2eTest, BudgetShowReportsConfiguredBudgets) {
+  const std::string cfg = dir_.Write("gw.yaml",
+                                     "budgets:\n"
+                                     "  timezone: Europe/Berlin\n"
+                                     "  budgets:\n"
+                                     "    - id: per-user-daily\n"
+                                     "      scope: user\n"
+                                     "      subject: \"*\"\n"
+                                     "      window: daily\n"
+                                     "      cap: \"2.50\"\n"
+                                     "    - id: org-monthly\n"
+                                     "      scope: org\n"
+                                     "      window: monthly\n"
+                                     "      cap: 100\n"
+                                     "      hard: false\n");
+  DaemonProcess d(dir_, {"--config", cfg});
+  ASSERT_TRUE(d.WaitReady()) << d.Stderr();
+  auto admin = v1::Admin::NewStub(UnixChannel(d));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(Deadline());
+  v1::BudgetShowResponse resp;
+  grpc::Status s = admin->BudgetShow(&ctx, v1::BudgetShowRequest(), &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  std::map<std::string, v1::BudgetWindowUsage> by_id;
+  for (const auto& w : resp.budgets()) by_id[w.budget_id()] = w;
+  ASSERT_EQ(by_id.count("per-user-daily"), 1u) << resp.DebugString();
+  ASSERT_EQ(by_id.count("org-monthly"), 1u) << resp.DebugString();
+  EXPECT_EQ(by_id["per-user-daily"].cap_usd_micros(), 2'500'000);
+  EXPECT_EQ(by_id["per-user-daily"].remaining_usd_micros(), 2'500'000);
+  EXPECT_EQ(by_id["per-user-daily"].subject(), MyUserName());
+  EXPECT_EQ(by_id["org-monthly"].cap_usd_micros(), 100'000'000);
+  EXPECT_FALSE(by_id["org-monthly"].hard());
+  auto r = RunProcess(
+      {gw::testing::BinaryPath("cli/gatewayctl"), "budget", "show", "--socket", d.socket_path()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("per-user-daily"));
 }
 
 }  // namespace
