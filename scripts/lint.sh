@@ -27,8 +27,8 @@ done
 echo "lint: clang-tidy on ${#todo[@]} changed file(s)"
 if [ ${#todo[@]} -gt 0 ]; then
   printf '%s\n' "${todo[@]}" | xargs -P "$(nproc)" -I{} sh -c \
-    'out=$(clang-tidy -p build/asan --quiet "{}" 2>/dev/null) || { echo "$out"; exit 255; }
-     if echo "$out" | grep -q "warning:\|error:"; then echo "$out"; exit 255; fi
+    'out=$(clang-tidy -p build/asan --quiet "{}" 2>/dev/null) || { echo "$out"; exit 1; }
+     if echo "$out" | grep -q "warning:\|error:"; then echo "$out"; exit 1; fi
      touch "'"$cache"'/'"$cfg_hash"'-$(sha256sum "{}" | cut -c1-40)"'
 fi
 echo "lint: clang-tidy clean"

@@ -29,6 +29,8 @@ ctl status
 ctl models
 ctl explain "Summarise this paragraph in one sentence."
 ctl chat "Hello! What can you do?"
+ctl consent list
+ctl budget show
 if [ -t 0 ] && [ -z "${CI:-}" ]; then
   echo "gatewayd keeps running: try '$bin/cli/gatewayctl status'. Ctrl-C stops it."
   wait $pid
@@ -37,3 +39,6 @@ else
   wait $pid && echo "gatewayd stopped cleanly (exit 0)"
 fi
 trap - EXIT
+echo "== the audit log of this session, verified offline =="
+ctl audit tail "$XDG_STATE_HOME/gatewayd/audit" -n 5
+ctl audit verify "$XDG_STATE_HOME/gatewayd/audit"
