@@ -80,7 +80,7 @@ class AuditLog::Impl {
 
   Status Open();
 
-  void Enqueue(AuditRecord record, bool durable, AckCallback done) {
+  void Enqueue(const AuditRecord& record, bool durable, AckCallback done) {
     // Durable and group-committed records share the queue: the writer starts a batch as soon as
     // the previous one is on disk, so a durable record waits for at most one fsync in flight.
     (void)durable;
@@ -602,22 +602,22 @@ StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const config::AuditConfig& co
   return std::unique_ptr<AuditLog>(new AuditLog(std::move(impl)));
 }
 
-std::future<StatusOr<uint64_t>> AuditLog::Append(AuditRecord record) {
+std::future<StatusOr<uint64_t>> AuditLog::Append(const AuditRecord& record) {
   auto promise = std::make_shared<std::promise<StatusOr<uint64_t>>>();
   auto fut = promise->get_future();
-  impl_->Enqueue(std::move(record), false,
+  impl_->Enqueue(record, false,
                  [promise](StatusOr<uint64_t> seq) { promise->set_value(std::move(seq)); });
   return fut;
 }
 
-void AuditLog::Append(AuditRecord record, AckCallback done) {
-  impl_->Enqueue(std::move(record), false, std::move(done));
+void AuditLog::Append(const AuditRecord& record, AckCallback done) {
+  impl_->Enqueue(record, false, std::move(done));
 }
 
-StatusOr<uint64_t> AuditLog::AppendDurable(AuditRecord record) {
+StatusOr<uint64_t> AuditLog::AppendDurable(const AuditRecord& record) {
   auto promise = std::make_shared<std::promise<StatusOr<uint64_t>>>();
   auto fut = promise->get_future();
-  impl_->Enqueue(std::move(record), true,
+  impl_->Enqueue(record, true,
                  [promise](StatusOr<uint64_t> seq) { promise->set_value(std::move(seq)); });
   return fut.get();
 }

@@ -253,12 +253,12 @@ class AuditLog {
   // yields the record's seq once it is on disk, or UNAVAILABLE "audit log unwritable: ..." if it
   // could not be written (the record is then not in the log). Fails immediately with UNAVAILABLE
   // when the log is in the failed state or closing. May block while max_pending are queued.
-  std::future<StatusOr<uint64_t>> Append(AuditRecord record);
-  void Append(AuditRecord record, AckCallback done);
+  std::future<StatusOr<uint64_t>> Append(const AuditRecord& record);
+  void Append(const AuditRecord& record, AckCallback done);
 
   // Write-ahead append: returns only after the record's line is written and fdatasync'd.
   // Use for egress records, before the first byte goes to the provider. Same errors as Append.
-  StatusOr<uint64_t> AppendDurable(AuditRecord record);
+  StatusOr<uint64_t> AppendDurable(const AuditRecord& record);
 
   // Blocks until every record queued before the call is durable (or failed). Thread-safe.
   Status Flush();

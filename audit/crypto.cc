@@ -152,7 +152,8 @@ StatusOr<std::unique_ptr<Ed25519Signer>> Ed25519Signer::LoadOrCreate(const std::
   GW_RETURN_IF_ERROR(EnsurePrivateDir(keys_dir));
   const std::string priv_path = keys_dir + "/ed25519.pem";
   const std::string pub_path = keys_dir + "/ed25519.pub.pem";
-  auto signer = std::unique_ptr<Ed25519Signer>(new Ed25519Signer());
+  // The constructor is private (only this factory builds one), so no make_unique.
+  std::unique_ptr<Ed25519Signer> signer(new Ed25519Signer());  // NOLINT(modernize-make-unique)
   auto existing = ReadPrivateFile(priv_path);
   if (existing.ok()) {
     BIO* bio = BIO_new_mem_buf(existing->data(), static_cast<int>(existing->size()));

@@ -101,11 +101,17 @@ class CanonicalScanner {
       } else {
         std::string v;
         if (!String(&v)) return false;
-        if (k == "prev") r->prev = std::move(v);
-        if (k == "principal") r->principal = std::move(v);
-        if (k == "request_id") r->request_id = std::move(v);
-        if (k == "sig") r->sig = std::move(v);
-        if (k == "type") r->type = std::move(v);
+        if (k == "prev") {
+          r->prev = std::move(v);
+        } else if (k == "principal") {
+          r->principal = std::move(v);
+        } else if (k == "request_id") {
+          r->request_id = std::move(v);
+        } else if (k == "sig") {
+          r->sig = std::move(v);
+        } else if (k == "type") {
+          r->type = std::move(v);
+        }
       }
       if (Peek() == '}') break;
     }
@@ -505,8 +511,9 @@ std::optional<VerifyFailure> CheckSegment(std::string_view name, std::string_vie
                       "segment truncated or altered, or this segment spliced in)");
         }
       } else {
-        if (r.seq == 0 && r.prev != kZeroHash)
+        if (r.seq == 0 && r.prev != kZeroHash) {
           return fail(ln, r.seq, "first record's prev is not zero");
+        }
         if (GetStr(body, "prev_segment_last_hash") != r.prev) {
           return fail(ln, r.seq, "header prev_segment_last_hash differs from its prev");
         }

@@ -17,6 +17,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <future>
 #include <mutex>
@@ -44,7 +45,8 @@ struct Sample {
 double Pct(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
-  size_t i = std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5));
+  size_t i = std::min(v.size() - 1,
+                      static_cast<size_t>(std::llround(p * static_cast<double>(v.size() - 1))));
   return v[i];
 }
 

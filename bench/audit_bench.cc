@@ -65,7 +65,7 @@ double Throughput(const std::string& root, int writers, int per_writer, double* 
   for (int t = 0; t < writers; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < per_writer; ++i) {
-        log->Append(Record(t, i), [&](gw::StatusOr<uint64_t> s) {
+        log->Append(Record(t, i), [&](const gw::StatusOr<uint64_t>& s) {
           if (!s.ok()) failed.fetch_add(1);
         });
       }

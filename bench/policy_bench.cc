@@ -95,8 +95,9 @@ int main(int argc, char** argv) {
     const auto t0 = Clock::now();
     auto c = consent.Covers(q, false);
     check.push_back(Us(Clock::now() - t0));
-    if (!c.ok() || !c->covered)
+    if (!c.ok() || !c->covered) {
       Die(c.ok() ? gw::Status(absl::InternalError("not covered")) : c.status());
+    }
   }
   Report("consent check (50 grants)", check);
 

@@ -15,6 +15,8 @@
 namespace {
 
 std::string MixedText(size_t bytes) {
+  // Adjacent literals below are deliberate: long sentences split across lines.
+  // NOLINTBEGIN(bugprone-suspicious-missing-comma)
   static const char* kPieces[] = {
       "The quick brown fox jumps over the lazy dog. ",
       "In 2024, the committee reviewed 1,250 proposals and accepted 37% of them. ",
@@ -31,6 +33,7 @@ std::string MixedText(size_t bytes) {
       "\n\n    indented line\twith\ttabs  and   spaces\r\n",
       "It's what they'd've done; you'll see they're right. ",
   };
+  // NOLINTEND(bugprone-suspicious-missing-comma)
   constexpr size_t kN = sizeof(kPieces) / sizeof(kPieces[0]);
   std::string out;
   out.reserve(bytes + 256);

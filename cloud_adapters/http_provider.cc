@@ -371,7 +371,8 @@ class HttpProvider final : public Provider {
 StatusOr<std::unique_ptr<Provider>> MakeHttpProvider(const config::AdapterConfig& config,
                                                      AdapterRuntime& runtime,
                                                      const ProviderOptions& options,
-                                                     std::unique_ptr<WireCodec> codec, Url base) {
+                                                     std::unique_ptr<WireCodec> codec,
+                                                     const Url& base) {
   auto core = std::make_shared<Core>();
   core->config = config;
   core->rt = &runtime.impl();

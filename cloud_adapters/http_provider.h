@@ -14,7 +14,8 @@ namespace gw::cloud {
 StatusOr<std::unique_ptr<Provider>> MakeHttpProvider(const config::AdapterConfig& config,
                                                      AdapterRuntime& runtime,
                                                      const ProviderOptions& options,
-                                                     std::unique_ptr<WireCodec> codec, Url base);
+                                                     std::unique_ptr<WireCodec> codec,
+                                                     const Url& base);
 
 // Replaces the API key, "sk-…"-style tokens and any prompt text quoted in `msg`, and bounds its
 // length, so a provider's message can travel in a Status.

@@ -10,7 +10,7 @@ void AuditAppendAsync(audit::AuditLog* log, audit::AuditRecord record) {
   if (log == nullptr) return;
   const std::string type(audit::RecordTypeName(record.type));
   const std::string rid = record.request_id;
-  log->Append(std::move(record), [type, rid](StatusOr<uint64_t> seq) {
+  log->Append(std::move(record), [type, rid](const StatusOr<uint64_t>& seq) {
     if (!seq.ok()) {
       log::Error(rid, "audit record {} not written: {}", type, std::string(seq.status().message()));
     }

@@ -225,8 +225,9 @@ Decision PolicyEngine::Evaluate(const RequestFacts& f) const {
       why.push_back(absl::StrCat("app '", f.app, "' in ", List(m.apps)));
     }
     if (!m.categories.empty()) {
-      if (std::find(m.categories.begin(), m.categories.end(), f.category) == m.categories.end())
+      if (std::find(m.categories.begin(), m.categories.end(), f.category) == m.categories.end()) {
         continue;
+      }
       why.push_back(absl::StrCat("category '", f.category, "' in ", List(m.categories)));
     }
     if (m.complexity_min) {

@@ -416,8 +416,9 @@ StatusOr<std::unique_ptr<Scanner>> Scanner::Create(const config::DetectorsConfig
     }
     // Keep registry order (it is the numeric-run priority order).
     for (const auto& b : internal::Builtins()) {
-      if (std::find(config.builtin.begin(), config.builtin.end(), b.id) != config.builtin.end())
+      if (std::find(config.builtin.begin(), config.builtin.end(), b.id) != config.builtin.end()) {
         enabled.push_back(&b);
+      }
     }
   }
   for (const auto& [id, cls] : config.builtin_classes) {

@@ -6,7 +6,7 @@ namespace gw::cloud {
 
 using nlohmann::json;
 
-AnthropicCodec::AnthropicCodec(const config::AdapterConfig& config, Url base)
+AnthropicCodec::AnthropicCodec(const config::AdapterConfig& config, const Url& base)
     : model_(config.model), key_(config.api_key), target_(base.path + "/messages") {}
 
 StatusOr<HttpRequest> AnthropicCodec::BuildRequest(const ChatCall& call) const {

@@ -14,7 +14,7 @@ namespace gw::cloud {
 class AnthropicCodec final : public WireCodec {
  public:
   static constexpr int64_t kDefaultMaxTokens = 4096;  // the API requires max_tokens
-  AnthropicCodec(const config::AdapterConfig& config, Url base);
+  AnthropicCodec(const config::AdapterConfig& config, const Url& base);
   StatusOr<HttpRequest> BuildRequest(const ChatCall& call) const override;
   Status OnEvent(const SseEvent& ev, StreamState& st) const override;
 

@@ -6,7 +6,7 @@ namespace gw::cloud {
 
 using nlohmann::json;
 
-GeminiCodec::GeminiCodec(const config::AdapterConfig& config, Url base)
+GeminiCodec::GeminiCodec(const config::AdapterConfig& config, const Url& base)
     : key_(config.api_key),
       target_(base.path + "/models/" + config.model + ":streamGenerateContent?alt=sse") {}
 

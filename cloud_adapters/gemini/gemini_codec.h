@@ -14,7 +14,7 @@ namespace gw::cloud {
 
 class GeminiCodec final : public WireCodec {
  public:
-  GeminiCodec(const config::AdapterConfig& config, Url base);
+  GeminiCodec(const config::AdapterConfig& config, const Url& base);
   StatusOr<HttpRequest> BuildRequest(const ChatCall& call) const override;
   Status OnEvent(const SseEvent& ev, StreamState& st) const override;
   bool needs_terminal_event() const override { return false; }

@@ -57,8 +57,9 @@ StatusOr<std::shared_ptr<asio::ssl::context>> MakeClientTlsContext(const std::st
   ctx->set_default_verify_paths(ec);  // a missing system store only matters if it is needed
   if (!ca_file.empty()) {
     ctx->load_verify_file(ca_file, ec);
-    if (ec)
+    if (ec) {
       return absl::InvalidArgumentError("ca_file " + ca_file + ": cannot load: " + ec.message());
+    }
   }
   return ctx;
 }
@@ -117,9 +118,10 @@ struct Timer {
   const char* label = "";
 };
 
-ExchangeResult Fail(absl::StatusCode code, std::string msg, bool got_headers, bool retryable) {
+ExchangeResult Fail(absl::StatusCode code, const std::string& msg, bool got_headers,
+                    bool retryable) {
   ExchangeResult r;
-  r.status = Status(code, std::move(msg));
+  r.status = Status(code, msg);
   r.got_headers = got_headers;
   r.retryable = retryable;
   return r;
@@ -127,8 +129,9 @@ ExchangeResult Fail(absl::StatusCode code, std::string msg, bool got_headers, bo
 
 ExchangeResult NetError(const beast::error_code& ec, const Conn& c, const Timer& t,
                         std::string_view during, bool got_headers) {
-  if (c.cancelled.load())
+  if (c.cancelled.load()) {
     return Fail(absl::StatusCode::kCancelled, "cancelled", got_headers, false);
+  }
   if (ec == beast::error::timeout) {
     return Fail(absl::StatusCode::kDeadlineExceeded,
                 std::string(t.label) + " timeout " + std::string(during), got_headers,
@@ -265,8 +268,9 @@ asio::awaitable<ExchangeResult> DoExchange(S& s, Conn& c, const std::string& hos
     }
     if (rec) {
       if (rec == http::error::partial_message || rec == asio::error::eof) {
-        if (c.cancelled.load())
+        if (c.cancelled.load()) {
           co_return Fail(absl::StatusCode::kCancelled, "cancelled", true, false);
+        }
         co_return Fail(absl::StatusCode::kUnavailable, "connection closed mid-response", true,
                        true);
       }

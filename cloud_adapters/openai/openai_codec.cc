@@ -6,7 +6,7 @@ namespace gw::cloud {
 
 using nlohmann::json;
 
-OpenAiCodec::OpenAiCodec(Flavor flavor, const config::AdapterConfig& config, Url base)
+OpenAiCodec::OpenAiCodec(Flavor flavor, const config::AdapterConfig& config, const Url& base)
     : flavor_(flavor),
       model_(config.model),
       key_(config.api_key),

@@ -15,7 +15,7 @@ class OpenAiCodec final : public WireCodec {
  public:
   enum class Flavor { kOpenAi, kAzure, kCompatible };
   // `base` is the adapter's parsed base_url.
-  OpenAiCodec(Flavor flavor, const config::AdapterConfig& config, Url base);
+  OpenAiCodec(Flavor flavor, const config::AdapterConfig& config, const Url& base);
   StatusOr<HttpRequest> BuildRequest(const ChatCall& call) const override;
   Status OnEvent(const SseEvent& ev, StreamState& st) const override;
 

@@ -20,13 +20,15 @@ RE2::Options PatternOptions() {
 
 StatusOr<std::unique_ptr<DictionaryDetector>> DictionaryDetector::Create(
     const config::DictionaryConfig& c, std::string_view where) {
-  auto d = std::unique_ptr<DictionaryDetector>(new DictionaryDetector());
+  // The constructor is private (only this factory builds one), so no make_unique.
+  std::unique_ptr<DictionaryDetector> d(new DictionaryDetector());  // NOLINT(modernize-make-unique)
   d->id_ = c.id;
   d->type_ = c.finding_type;
   d->case_sensitive_ = c.case_sensitive;
   auto add = [&d](std::string_view term) {
-    while (!term.empty() && (term.back() == '\r' || term.back() == ' ' || term.back() == '\t'))
+    while (!term.empty() && (term.back() == '\r' || term.back() == ' ' || term.back() == '\t')) {
       term.remove_suffix(1);
+    }
     while (!term.empty() && (term.front() == ' ' || term.front() == '\t')) term.remove_prefix(1);
     if (!term.empty()) d->terms_.emplace_back(term);
   };

@@ -86,8 +86,9 @@ class IpAddressDetector final : public Detector {
     if ((b > 0 && IsAlnum(t[b - 1])) || (e < t.size() && IsAlnum(t[e]))) return pos + 1;
     const std::string_view cand = t.substr(b, e - b);
     if (std::count(cand.begin(), cand.end(), ':') < 2) return pos + 1;
-    if (std::none_of(cand.begin(), cand.end(), [](unsigned char c) { return IsHex(c); }))
+    if (std::none_of(cand.begin(), cand.end(), [](unsigned char c) { return IsHex(c); })) {
       return pos + 1;
+    }
     if (!Ipv6Valid(cand)) return pos + 1;
     Add(s, "IP_ADDRESS", b, e, 0.9f, slot);
     return e;

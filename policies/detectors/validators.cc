@@ -43,12 +43,14 @@ std::string_view CardNetwork(std::string_view d) {
   if (((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) && n == 16) return "mastercard";
   if ((p2 == 34 || p2 == 37) && n == 15) return "amex";
   if ((p4 == 6011 || (p3 >= 644 && p3 <= 649) || p2 == 65 || (p6 >= 622126 && p6 <= 622925)) &&
-      n >= 16 && n <= 19)
+      n >= 16 && n <= 19) {
     return "discover";
+  }
   if (p4 >= 3528 && p4 <= 3589 && n >= 16 && n <= 19) return "jcb";
   if ((p4 == 2131 || p4 == 1800) && n == 15) return "jcb";
-  if (((p3 >= 300 && p3 <= 305) || p2 == 36 || p2 == 38 || p2 == 39) && n >= 14 && n <= 19)
+  if (((p3 >= 300 && p3 <= 305) || p2 == 36 || p2 == 38 || p2 == 39) && n >= 14 && n <= 19) {
     return "diners";
+  }
   if (p2 == 62 && n >= 16 && n <= 19) return "unionpay";
   if ((p2 == 50 || (p2 >= 56 && p2 <= 69) || p4 == 604) && n >= 12 && n <= 19) return "maestro";
   return {};

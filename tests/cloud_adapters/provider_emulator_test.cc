@@ -105,7 +105,7 @@ class AdapterTest : public ::testing::Test {
   Run Go(Provider& p, ChatCall c = Call(), CancellationToken cancel = {}) {
     Run run;
     run.r = StreamAndWait(
-        p, std::move(c), [&](std::string_view t) { run.text += t; }, cancel);
+        p, std::move(c), [&](std::string_view t) { run.text += t; }, std::move(cancel));
     return run;
   }
 

@@ -237,7 +237,8 @@ TEST_F(DaemonE2eTest, BadRequestsGetClearErrorsAndOthersAreStillServed) {
     addr.sun_family = AF_UNIX;
     std::strncpy(addr.sun_path, d.socket_path().c_str(), sizeof(addr.sun_path) - 1);
     ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-    const std::string junk = "GET / HTTP/1.1\r\n\r\n\x00\xff\xfe garbage";
+    static constexpr char kJunk[] = "GET / HTTP/1.1\r\n\r\n\x00\xff\xfe garbage";
+    const std::string junk(kJunk, sizeof(kJunk) - 1);
     ASSERT_GT(write(fd, junk.data(), junk.size()), 0);
     close(fd);
   }

@@ -52,7 +52,7 @@ std::string WriteTinyModel(const TempDir& dir) {
   EXPECT_TRUE(
       w.AddTensor("blk.0.attn_q.weight", engine::GgmlType::kQ8_0, {32, 2}, std::string(68, '\0'))
           .ok());
-  const std::string path = dir.path() + "/tiny-e2e.gguf";
+  std::string path = dir.path() + "/tiny-e2e.gguf";
   EXPECT_TRUE(w.WriteFile(path).ok());
   return path;
 }

@@ -371,7 +371,7 @@ struct ProviderEmulator::Impl : Server {
         break;
       }
       case Wire::kAnthropic: {
-        auto e = [](const char* type, json data) {
+        auto e = [](const char* type, const json& data) {
           return std::string("event: ") + type + "\ndata: " + data.dump() + "\n\n";
         };
         json start = {{"type", "message_start"},
@@ -514,7 +514,7 @@ Status ProviderEmulator::Start() {
 
 void ProviderEmulator::Stop() { impl_->StopServer(); }
 
-void ProviderEmulator::PushFault(Fault f) {
+void ProviderEmulator::PushFault(const Fault& f) {
   std::lock_guard<std::mutex> l(impl_->mu);
   impl_->script.push_back(f);
 }

@@ -82,7 +82,7 @@ class ProviderEmulator {
   void Stop();
   uint16_t port() const { return port_.load(); }
 
-  void PushFault(Fault f);
+  void PushFault(const Fault& f);
   void SetScript(std::vector<Fault> faults);
 
   std::vector<RecordedRequest> requests() const;

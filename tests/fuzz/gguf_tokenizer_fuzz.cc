@@ -78,10 +78,8 @@ std::unique_ptr<Vocab> MakeVocab(const std::string& model, const std::string& pr
       tokens.push_back(name);
       types.push_back(6);
     }
-    for (const char* t : {"\xE2\x96\x81", "a", "b", "ab",
-                          "\xE2\x96\x81"
-                          "a",
-                          "\xC3\xA9", "he", "hel", "hello", "\xE2\x96\x81hello"}) {
+    for (const char* t :
+         {"\u2581", "a", "b", "ab", "\u2581a", "\u00e9", "he", "hel", "hello", "\u2581hello"}) {
       tokens.push_back(t);
       types.push_back(1);
     }

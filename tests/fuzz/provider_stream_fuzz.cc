@@ -9,7 +9,15 @@
 #include "cloud_adapters/openai/openai_codec.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace gw::cloud;
+  using gw::cloud::AnthropicCodec;
+  using gw::cloud::GeminiCodec;
+  using gw::cloud::OpenAiCodec;
+  using gw::cloud::ParseUrl;
+  using gw::cloud::SseEvent;
+  using gw::cloud::SseParser;
+  using gw::cloud::StreamState;
+  using gw::cloud::Url;
+  using gw::cloud::WireCodec;
   static const gw::config::AdapterConfig cfg = [] {
     gw::config::AdapterConfig c;
     c.model = "m";

@@ -40,6 +40,8 @@ std::string Gatewayctl() {
   return "";
 }
 
+// `var` names a declared variable, so it cannot be parenthesised.
+// NOLINTNEXTLINE(bugprone-macro-parentheses)
 #define REQUIRE_GATEWAYCTL(var)                                                      \
   std::string var = Gatewayctl();                                                    \
   if (var.empty()) {                                                                 \

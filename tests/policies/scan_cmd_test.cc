@@ -13,7 +13,7 @@ namespace gw::cli {
 namespace {
 
 std::filesystem::path WriteTemp(const std::string& name, const std::string& content) {
-  const auto p = std::filesystem::temp_directory_path() / name;
+  auto p = std::filesystem::temp_directory_path() / name;
   std::ofstream(p, std::ios::binary) << content;
   return p;
 }

@@ -36,7 +36,7 @@ TempDir::~TempDir() {
 }
 
 std::string TempDir::Write(const std::string& name, const std::string& content) const {
-  const std::string p = path_ + "/" + name;
+  std::string p = path_ + "/" + name;
   std::ofstream(p, std::ios::binary) << content;
   return p;
 }
