@@ -104,7 +104,7 @@ void DurableLatency(const std::string& root, bool loaded, int n) {
   for (int i = 0; i < n; ++i) {
     auto rec = gw::audit::MakeEgress(gw::RequestId(gw::RandomHex(16)), "alice", e);
     auto start = Clock::now();
-    auto s = log->AppendDurable(std::move(rec));
+    auto s = log->AppendDurable(rec);
     us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
     if (!s.ok()) {
       std::fprintf(stderr, "audit_bench: durable append failed\n");

@@ -6,11 +6,11 @@
 
 namespace gw::daemon {
 
-void AuditAppendAsync(audit::AuditLog* log, audit::AuditRecord record) {
+void AuditAppendAsync(audit::AuditLog* log, const audit::AuditRecord& record) {
   if (log == nullptr) return;
   const std::string type(audit::RecordTypeName(record.type));
   const std::string rid = record.request_id;
-  log->Append(std::move(record), [type, rid](const StatusOr<uint64_t>& seq) {
+  log->Append(record, [type, rid](const StatusOr<uint64_t>& seq) {
     if (!seq.ok()) {
       log::Error(rid, "audit record {} not written: {}", type, std::string(seq.status().message()));
     }

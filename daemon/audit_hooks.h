@@ -44,6 +44,6 @@ class AuditConsentObserver final : public policies::ConsentObserver {
 };
 
 // Appends without waiting; failures are logged with the record type.
-void AuditAppendAsync(audit::AuditLog* log, audit::AuditRecord record);
+void AuditAppendAsync(audit::AuditLog* log, const audit::AuditRecord& record);
 
 }  // namespace gw::daemon

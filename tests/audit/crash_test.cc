@@ -43,7 +43,7 @@ constexpr int kPerThread = 10'000;
         f.action = "crash_test";
         f.target = std::to_string(round);
         AuditRecord rec = MakeAdminAction(RequestId("r"), absl::StrCat("t", t, "-", i), f);
-        (*log)->Append(std::move(rec), [out_fd, t, i](StatusOr<uint64_t> seq) {
+        (*log)->Append(rec, [out_fd, t, i](StatusOr<uint64_t> seq) {
           if (!seq.ok()) return;
           Ack a{*seq, t, i};
           // 16 bytes < PIPE_BUF: atomic; the callback runs on the writer thread.
