@@ -41,13 +41,14 @@ std::string Gatewayctl() {
 }
 
 // `var` names a declared variable, so it cannot be parenthesised.
-// NOLINTNEXTLINE(bugprone-macro-parentheses)
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define REQUIRE_GATEWAYCTL(var)                                                      \
   std::string var = Gatewayctl();                                                    \
   if (var.empty()) {                                                                 \
     if (std::getenv("CI") != nullptr) FAIL() << "gatewayctl not built (GW_BIN_DIR)"; \
     GTEST_SKIP() << "gatewayctl not built (GW_BIN_DIR/cli/gatewayctl)";              \
-  }
+  }// NOLINTEND(bugprone-macro-parentheses)
+
 
 TEST(ModelCmdTest, InfoTokenizeDetokenize) {
   REQUIRE_GATEWAYCTL(bin);
