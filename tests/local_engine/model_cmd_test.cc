@@ -47,8 +47,8 @@ std::string Gatewayctl() {
   if (var.empty()) {                                                                 \
     if (std::getenv("CI") != nullptr) FAIL() << "gatewayctl not built (GW_BIN_DIR)"; \
     GTEST_SKIP() << "gatewayctl not built (GW_BIN_DIR/cli/gatewayctl)";              \
-  }// NOLINTEND(bugprone-macro-parentheses)
-
+  }
+// NOLINTEND(bugprone-macro-parentheses)
 
 TEST(ModelCmdTest, InfoTokenizeDetokenize) {
   REQUIRE_GATEWAYCTL(bin);
